@@ -1,0 +1,174 @@
+/*
+ * analysis/intern.c - string and address interning with open addressing.
+ * Slots hold ids; the key is compared through the id's entry, so a table
+ * of N ids costs 4 bytes a slot plus the entries.
+ */
+#include "analysis/intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/xalloc.h"
+
+uint64_t
+hash64(const void *vp, size_t n)
+{
+	const unsigned char *p = vp;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n, v;
+
+	while (n >= 8) {
+		memcpy(&v, p, 8);
+		h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+		p += 8;
+		n -= 8;
+	}
+	v = 0;
+	memcpy(&v, p, n);
+	h = (h ^ v) * 0x94d049bb133111ebULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+/* grow_slots - double the slot table; rehash through key_hash. */
+static void
+grow_slots(uint32_t **slot, uint32_t *cap, uint32_t n,
+    uint64_t (*key_hash)(const void *, uint32_t), const void *tbl)
+{
+	uint32_t ncap = *cap ? *cap * 2 : 1024, id, i;
+	uint32_t *ns = xcalloc(ncap, sizeof(*ns));
+
+	for (id = 1; id < n; id++) {
+		i = (uint32_t)key_hash(tbl, id) & (ncap - 1);
+		while (ns[i] != 0)
+			i = (i + 1) & (ncap - 1);
+		ns[i] = id;
+	}
+	free(*slot);
+	*slot = ns;
+	*cap = ncap;
+}
+
+static uint64_t
+str_key_hash(const void *tbl, uint32_t id)
+{
+	const struct intern_str *t = tbl;
+
+	return hash64(t->v[id].s, t->v[id].len);
+}
+
+void
+intern_str_init(struct intern_str *t, struct arena *a)
+{
+	memset(t, 0, sizeof(*t));
+	t->arena = a;
+	t->n = 1;
+	t->v = xcalloc(1, sizeof(*t->v));
+	t->v[0].s = "";
+}
+
+void
+intern_str_release(struct intern_str *t)
+{
+	free(t->v);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+uint32_t
+intern_str_id(struct intern_str *t, const char *p, size_t len)
+{
+	uint32_t i, id;
+
+	if (len == 0)
+		return 0;
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;
+	if ((uint64_t)(t->n + 1) * 4 > (uint64_t)t->cap * 3)
+		grow_slots(&t->slot, &t->cap, t->n, str_key_hash, t);
+	i = (uint32_t)hash64(p, len) & (t->cap - 1);
+	while ((id = t->slot[i]) != 0) {
+		if (t->v[id].len == len && memcmp(t->v[id].s, p, len) == 0)
+			return id;
+		i = (i + 1) & (t->cap - 1);
+	}
+	if (t->n == UINT32_MAX)
+		return 0;
+	id = t->n++;
+	if ((id & (id - 1)) == 0)	/* capacity doubles at powers of two */
+		t->v = xreallocarray(t->v, (size_t)id * 2, sizeof(*t->v));
+	t->v[id].s = arena_memdup(t->arena, p, len);
+	t->v[id].len = (uint32_t)len;
+	t->slot[i] = id;
+	return id;
+}
+
+const char *
+intern_str_get(const struct intern_str *t, uint32_t id, size_t *len)
+{
+	if (id == 0 || id >= t->n) {
+		if (len != NULL)
+			*len = 0;
+		return "";
+	}
+	if (len != NULL)
+		*len = t->v[id].len;
+	return t->v[id].s;
+}
+
+static uint64_t
+ip_key_hash(const void *tbl, uint32_t id)
+{
+	const struct intern_ip *t = tbl;
+
+	return hash64(t->v[id].b, sizeof(t->v[id].b));
+}
+
+void
+intern_ip_init(struct intern_ip *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->n = 1;
+	t->v = xcalloc(1, sizeof(*t->v));
+}
+
+void
+intern_ip_release(struct intern_ip *t)
+{
+	free(t->v);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+uint32_t
+intern_ip_id(struct intern_ip *t, const struct ipaddr *a)
+{
+	uint32_t i, id;
+
+	if ((uint64_t)(t->n + 1) * 4 > (uint64_t)t->cap * 3)
+		grow_slots(&t->slot, &t->cap, t->n, ip_key_hash, t);
+	i = (uint32_t)hash64(a->b, sizeof(a->b)) & (t->cap - 1);
+	while ((id = t->slot[i]) != 0) {
+		if (memcmp(t->v[id].b, a->b, sizeof(a->b)) == 0)
+			return id;
+		i = (i + 1) & (t->cap - 1);
+	}
+	if (t->n == UINT32_MAX)
+		return 0;
+	id = t->n++;
+	if ((id & (id - 1)) == 0)
+		t->v = xreallocarray(t->v, (size_t)id * 2, sizeof(*t->v));
+	t->v[id] = *a;
+	t->slot[i] = id;
+	return id;
+}
+
+const struct ipaddr *
+intern_ip_get(const struct intern_ip *t, uint32_t id)
+{
+	if (id == 0 || id >= t->n)
+		return NULL;
+	return &t->v[id];
+}

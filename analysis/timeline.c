@@ -1,0 +1,564 @@
+/*
+ * analysis/timeline.c - building the event store: loading from the scan,
+ * Postfix smtpd sessions, sorting, attribution of failures to accounts,
+ * and the per-account and per-address views.
+ */
+#include "analysis/timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/diag.h"
+#include "io/xalloc.h"
+
+#define ATTR_BEFORE	5	/* Postfix warning up to 5 s after Dovecot */
+#define ATTR_AFTER	1	/* ... or 1 s before it (1 s stamps) */
+
+/* An open smtpd session, keyed by (host, pid). */
+struct session {
+	uint64_t	key;		/* 0 = empty slot */
+	uint32_t	fail1;		/* 1 + index of its last failure */
+	uint32_t	account;	/* submitted as this account */
+};
+
+/* A success whose account waits for attribution of a failure. */
+struct link {
+	uint32_t	ok, fail;	/* event indices */
+};
+
+struct loader {
+	struct timeline	*tl;
+	struct session	*sess;
+	size_t		 scap, sn;
+	struct link	*links;
+	size_t		 nlinks, lcap;
+	const char	*last_file;
+	uint16_t	 file_idx;
+	uint8_t		 last_host;
+	uint8_t		 last_svc;
+};
+
+/* name_index - index of name in a small table, adding it if new. */
+static uint8_t
+name_index(struct timeline *tl, const char **tbl, unsigned *n,
+    const char *p, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++)
+		if (strlen(tbl[i]) == len && memcmp(tbl[i], p, len) == 0)
+			return (uint8_t)i;
+	if (*n == TL_MAX_NAMES) {
+		if (tbl[TL_MAX_NAMES] == NULL)
+			tbl[TL_MAX_NAMES] = "other";
+		return TL_MAX_NAMES;
+	}
+	tbl[*n] = arena_memdup(&tl->arena, p, len);
+	return (uint8_t)(*n)++;
+}
+
+/* cached_index - name_index with a one-entry cache (most lines repeat). */
+static uint8_t
+cached_index(struct timeline *tl, const char **tbl, unsigned *n,
+    uint8_t *last, const char *p, size_t len)
+{
+	const char *s = tbl[*last];
+
+	if (*n > 0 && s != NULL && strncmp(s, p, len) == 0 && s[len] == '\0')
+		return *last;
+	*last = name_index(tl, tbl, n, p, len);
+	return *last;
+}
+
+static uint64_t
+session_key(uint8_t host, const struct envelope *env)
+{
+	uint32_t pid = 0;
+
+	if (!span_to_u32(env->pid, UINT32_MAX, &pid))
+		return 0;
+	return ((uint64_t)host + 1) << 32 | pid;
+}
+
+/* session_find - the slot for key (empty slot if absent). */
+static struct session *
+session_find(struct loader *ld, uint64_t key)
+{
+	size_t i = (size_t)hash64(&key, sizeof(key)) & (ld->scap - 1);
+
+	while (ld->sess[i].key != 0 && ld->sess[i].key != key)
+		i = (i + 1) & (ld->scap - 1);
+	return &ld->sess[i];
+}
+
+static void
+session_grow(struct loader *ld)
+{
+	struct session *old = ld->sess;
+	size_t ocap = ld->scap, i;
+
+	ld->scap = ocap ? ocap * 2 : 1024;
+	ld->sess = xcalloc(ld->scap, sizeof(*ld->sess));
+	for (i = 0; i < ocap; i++)
+		if (old[i].key != 0)
+			*session_find(ld, old[i].key) = old[i];
+	free(old);
+}
+
+/* session_get - the session for key, created when absent. */
+static struct session *
+session_get(struct loader *ld, uint64_t key)
+{
+	struct session *s;
+
+	if ((ld->sn + 1) * 4 > ld->scap * 3)
+		session_grow(ld);
+	s = session_find(ld, key);
+	if (s->key == 0) {
+		s->key = key;
+		s->fail1 = 0;
+		s->account = 0;
+		ld->sn++;
+	}
+	return s;
+}
+
+/* session_del - remove a session (backward-shift deletion). */
+static void
+session_del(struct loader *ld, struct session *s)
+{
+	size_t i = (size_t)(s - ld->sess), j = i, k;
+
+	for (;;) {
+		j = (j + 1) & (ld->scap - 1);
+		if (ld->sess[j].key == 0)
+			break;
+		k = (size_t)hash64(&ld->sess[j].key, 8) & (ld->scap - 1);
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			ld->sess[i] = ld->sess[j];
+			i = j;
+		}
+	}
+	ld->sess[i].key = 0;
+	ld->sn--;
+}
+
+static struct session *
+session_lookup(struct loader *ld, uint64_t key)
+{
+	struct session *s;
+
+	if (ld->scap == 0 || key == 0)
+		return NULL;
+	s = session_find(ld, key);
+	return s->key == 0 ? NULL : s;
+}
+
+/* append - one stored record; counts above 65535 are split. */
+static uint32_t
+append(struct timeline *tl, const struct event *e, uint32_t count)
+{
+	uint32_t first = (uint32_t)tl->n;
+
+	do {
+		uint16_t c = count > UINT16_MAX ? UINT16_MAX : (uint16_t)count;
+
+		if (tl->n == tl->cap) {
+			tl->cap = tl->cap ? st_mult(tl->cap, 2) : 4096;
+			tl->ev = xreallocarray(tl->ev, tl->cap, sizeof(*tl->ev));
+		}
+		tl->ev[tl->n] = *e;
+		tl->ev[tl->n].count = c;
+		tl->n++;
+		count -= c;
+	} while (count > 0);
+	return first;
+}
+
+/* kept - the kinds the store keeps one by one. */
+static bool
+kept(enum ev_kind k)
+{
+	return k == EV_AUTH_FAIL || k == EV_AUTH_OK || k == EV_AUTH_BACKEND ||
+	    k == EV_AUTH_ABORT || k == EV_SUBMIT || k == EV_DNSBL;
+}
+
+static uint8_t
+store_flags(const struct raw_event *ev, bool postfix)
+{
+	uint8_t f = 0;
+
+	f |= ev->flags & EVF_SASL_USERNAME ? TLF_SASL_USERNAME : 0;
+	f |= ev->flags & EVF_SESSION ? TLF_SESSION : 0;
+	f |= ev->flags & EVF_NO_PASSWORD ? TLF_NO_PASSWORD : 0;
+	f |= ev->flags & EVF_SUSPICIOUS ? TLF_SUSPICIOUS : 0;
+	f |= ev->flags & EVF_REPEATED ? TLF_REPEATED : 0;
+	f |= postfix ? TLF_POSTFIX : 0;
+	return f;
+}
+
+/* track_session - Postfix smtpd sessions: connect .. disconnect. */
+static void
+track_session(struct loader *ld, const struct scan_event *se,
+    const struct event *e, uint32_t idx)
+{
+	uint64_t key = session_key(e->host, se->env);
+	struct session *s;
+
+	if (key == 0)
+		return;
+	switch (se->ev->kind) {
+	case EV_CONNECT:
+		s = session_get(ld, key);
+		s->fail1 = 0;
+		s->account = 0;
+		break;
+	case EV_AUTH_FAIL:
+		session_get(ld, key)->fail1 = idx + 1;
+		break;
+	case EV_SUBMIT:
+		session_get(ld, key)->account = e->account;
+		break;
+	case EV_AUTH_OK:
+	case EV_DISCONNECT:
+		if ((s = session_lookup(ld, key)) == NULL)
+			break;
+		if (se->ev->kind == EV_AUTH_OK) {
+			if (s->account != 0)
+				ld->tl->ev[idx].account = s->account;
+			else if (s->fail1 != 0) {
+				if (ld->nlinks == ld->lcap) {
+					ld->lcap = ld->lcap ? ld->lcap * 2 : 64;
+					ld->links = xreallocarray(ld->links,
+					    ld->lcap, sizeof(*ld->links));
+				}
+				ld->links[ld->nlinks].ok = idx;
+				ld->links[ld->nlinks++].fail = s->fail1 - 1;
+			}
+		}
+		session_del(ld, s);
+		break;
+	default:
+		break;
+	}
+}
+
+/* on_event - the scan callback: intern, store, follow sessions. */
+static int
+on_event(const struct scan_event *se, void *arg)
+{
+	struct loader *ld = arg;
+	struct timeline *tl = ld->tl;
+	const struct raw_event *ev = se->ev;
+	bool postfix = se->env->tag.len > 0 &&
+	    memchr(se->env->tag.p, '/', se->env->tag.len) != NULL;
+	struct event e;
+	uint32_t idx = UINT32_MAX;
+
+	memset(&e, 0, sizeof(e));
+	e.host = cached_index(tl, tl->hosts, &tl->nhosts, &ld->last_host,
+	    se->env->host.p, se->env->host.len);
+	if (kept(ev->kind)) {
+		if (se->when < 0 || se->when > (int64_t)UINT32_MAX) {
+			tl->dropped++;
+			return 0;
+		}
+		if (se->file != ld->last_file) {
+			ld->last_file = se->file;
+			if (tl->nfiles < UINT16_MAX) {
+				tl->files = xreallocarray(tl->files,
+				    tl->nfiles + 1, sizeof(*tl->files));
+				tl->files[tl->nfiles] = arena_memdup(&tl->arena,
+				    se->file, strlen(se->file));
+				ld->file_idx = (uint16_t)tl->nfiles++;
+			}
+		}
+		e.when = (uint32_t)se->when;
+		e.account = intern_str_id(&tl->accounts, ev->account.p,
+		    ev->account.len);
+		e.ip = ev->has_ip ? intern_ip_id(&tl->ips, &ev->ip) : 0;
+		e.line = se->line > UINT32_MAX ? UINT32_MAX :
+		    (uint32_t)se->line;
+		e.source = ld->file_idx;
+		e.kind = (uint8_t)ev->kind;
+		e.service = cached_index(tl, tl->services, &tl->nservices,
+		    &ld->last_svc, se->service, strlen(se->service));
+		e.flags = store_flags(ev, postfix);
+		idx = append(tl, &e, se->count);
+	}
+	if (postfix)
+		track_session(ld, se, &e, idx);
+	return 0;
+}
+
+static const struct event *sort_base;
+
+static int
+cmp_when(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t tx = sort_base[x].when, ty = sort_base[y].when;
+
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * sort_by_time - stable sort of the store by time; links are renumbered.
+ * Most logs are already in order, so that case costs one pass.
+ */
+static void
+sort_by_time(struct timeline *tl, struct link *links, size_t nlinks)
+{
+	uint32_t *perm, *inv;
+	struct event *sorted;
+	size_t i;
+
+	for (i = 1; i < tl->n; i++)
+		if (tl->ev[i].when < tl->ev[i - 1].when)
+			break;
+	if (i >= tl->n)
+		return;
+	perm = xreallocarray(NULL, tl->n, sizeof(*perm));
+	for (i = 0; i < tl->n; i++)
+		perm[i] = (uint32_t)i;
+	sort_base = tl->ev;
+	qsort(perm, tl->n, sizeof(*perm), cmp_when);
+	sorted = xreallocarray(NULL, tl->n, sizeof(*sorted));
+	for (i = 0; i < tl->n; i++)
+		sorted[i] = tl->ev[perm[i]];
+	inv = perm;	/* reuse: inv[old] = new */
+	{
+		uint32_t *tmp = xreallocarray(NULL, tl->n, sizeof(*tmp));
+
+		for (i = 0; i < tl->n; i++)
+			tmp[perm[i]] = (uint32_t)i;
+		free(perm);
+		inv = tmp;
+	}
+	for (i = 0; i < nlinks; i++) {
+		links[i].ok = inv[links[i].ok];
+		links[i].fail = inv[links[i].fail];
+	}
+	free(inv);
+	free(tl->ev);
+	tl->ev = sorted;
+	tl->cap = tl->n;
+}
+
+/*
+ * build_view - CSR grouping of event indices by key (account or ip id),
+ * each group in time order (counting sort is stable).
+ */
+static void
+build_view(const struct timeline *tl, size_t nkeys, bool by_ip,
+    uint32_t **idx_out, uint32_t **start_out)
+{
+	uint32_t *start = xcalloc(nkeys + 1, sizeof(*start));
+	uint32_t *idx = xreallocarray(NULL, tl->n ? tl->n : 1, sizeof(*idx));
+	uint32_t *fill;
+	size_t i;
+
+	for (i = 0; i < tl->n; i++)
+		start[(by_ip ? tl->ev[i].ip : tl->ev[i].account) + 1]++;
+	for (i = 1; i <= nkeys; i++)
+		start[i] += start[i - 1];
+	fill = xreallocarray(NULL, nkeys, sizeof(*fill));
+	memcpy(fill, start, nkeys * sizeof(*fill));
+	for (i = 0; i < tl->n; i++)
+		idx[fill[by_ip ? tl->ev[i].ip : tl->ev[i].account]++] =
+		    (uint32_t)i;
+	free(fill);
+	*idx_out = idx;
+	*start_out = start;
+}
+
+/* is_backend_candidate - a Dovecot back-end line that names a user. */
+static bool
+is_backend_candidate(const struct event *e)
+{
+	return e->kind == EV_AUTH_BACKEND && e->account != 0 &&
+	    !(e->flags & TLF_SESSION);
+}
+
+/* is_postfix_failure - a Postfix SASL failure warning. */
+static bool
+is_postfix_failure(const struct event *e)
+{
+	return e->kind == EV_AUTH_FAIL && (e->flags & TLF_POSTFIX);
+}
+
+/*
+ * match_one - the back-end line for Postfix failure p among the events
+ * v[lo..n) of one address; returns its position or -1, and says whether
+ * another unused candidate with another user tied with it.
+ */
+static ptrdiff_t
+match_one(struct timeline *tl, const uint32_t *v, size_t lo, size_t n,
+    const struct event *p, uint8_t *used, bool *tie)
+{
+	ptrdiff_t best = -1;
+	int64_t bestd = 0;
+	size_t j;
+
+	*tie = false;
+	for (j = lo; j < n; j++) {
+		const struct event *d = &tl->ev[v[j]];
+		int64_t dt = (int64_t)p->when - (int64_t)d->when;
+
+		if (dt < -ATTR_AFTER)
+			break;
+		if (dt > ATTR_BEFORE || used[j] || d->host != p->host ||
+		    !is_backend_candidate(d))
+			continue;
+		if (p->account != 0 && d->account != p->account)
+			continue;
+		/* nearest wins; at equal distance the earlier one */
+		if (best < 0 || llabs(dt) < llabs(bestd) ||
+		    (llabs(dt) == llabs(bestd) && dt > bestd)) {
+			best = (ptrdiff_t)j;
+			bestd = dt;
+			*tie = false;
+		} else if (dt == bestd &&
+		    tl->ev[v[best]].account != d->account)
+			*tie = true;
+	}
+	return best;
+}
+
+/* attribute_ip - greedy one-to-one matching for one address. */
+static void
+attribute_ip(struct timeline *tl, const uint32_t *v, size_t n, uint8_t *used)
+{
+	size_t i, lo = 0;
+	bool tie;
+
+	memset(used, 0, n);
+	for (i = 0; i < n; i++) {
+		struct event *p = &tl->ev[v[i]];
+		ptrdiff_t j;
+
+		if (!is_postfix_failure(p))
+			continue;
+		while (lo < n && (int64_t)p->when -
+		    (int64_t)tl->ev[v[lo]].when > ATTR_BEFORE)
+			lo++;
+		if ((j = match_one(tl, v, lo, n, p, used, &tie)) < 0)
+			continue;
+		used[j] = 1;
+		if (p->account != 0)
+			continue;	/* confirmed by the back-end line */
+		p->account = tl->ev[v[j]].account;
+		p->flags |= TLF_ATTRIBUTED | (tie ? TLF_AMBIGUOUS : 0);
+		tl->attributed++;
+		tl->ambiguous += tie;
+	}
+}
+
+static void
+attribute(struct timeline *tl)
+{
+	uint8_t *used;
+	uint32_t ip, maxn = 1;
+
+	for (ip = 1; ip < tl->ips.n; ip++)
+		if (tl->ip_start[ip + 1] - tl->ip_start[ip] > maxn)
+			maxn = tl->ip_start[ip + 1] - tl->ip_start[ip];
+	used = xmalloc(maxn);
+	for (ip = 1; ip < tl->ips.n; ip++)
+		attribute_ip(tl, tl->by_ip + tl->ip_start[ip],
+		    tl->ip_start[ip + 1] - tl->ip_start[ip], used);
+	free(used);
+}
+
+/* resolve_links - successes inside sessions whose failures named a user. */
+static void
+resolve_links(struct timeline *tl, const struct link *links, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct event *ok = &tl->ev[links[i].ok];
+		const struct event *f = &tl->ev[links[i].fail];
+
+		if (ok->account == 0 && f->account != 0) {
+			ok->account = f->account;
+			tl->session_links++;
+		}
+	}
+}
+
+int
+timeline_build(struct timeline *tl, const struct source_list *files,
+    const struct scan_opts *o)
+{
+	struct loader ld;
+	int rc;
+
+	memset(tl, 0, sizeof(*tl));
+	memset(&ld, 0, sizeof(ld));
+	intern_str_init(&tl->accounts, &tl->arena);
+	intern_ip_init(&tl->ips);
+	ld.tl = tl;
+	rc = scan_run(files, o, on_event, &ld, &tl->stats);
+	free(ld.sess);
+	sort_by_time(tl, ld.links, ld.nlinks);
+	build_view(tl, tl->ips.n, true, &tl->by_ip, &tl->ip_start);
+	attribute(tl);
+	resolve_links(tl, ld.links, ld.nlinks);
+	free(ld.links);
+	build_view(tl, tl->accounts.n, false, &tl->by_account,
+	    &tl->account_start);
+	diag_info("timeline: %zu events, %u accounts, %u addresses, "
+	    "%llu failures attributed (%llu ambiguous), %llu successes "
+	    "linked to a session's account", tl->n, tl->accounts.n - 1,
+	    tl->ips.n - 1, (unsigned long long)tl->attributed,
+	    (unsigned long long)tl->ambiguous,
+	    (unsigned long long)tl->session_links);
+	return rc;
+}
+
+void
+timeline_release(struct timeline *tl)
+{
+	intern_str_release(&tl->accounts);
+	intern_ip_release(&tl->ips);
+	free(tl->files);
+	free(tl->ev);
+	free(tl->by_account);
+	free(tl->account_start);
+	free(tl->by_ip);
+	free(tl->ip_start);
+	arena_release(&tl->arena);
+	memset(tl, 0, sizeof(*tl));
+}
+
+const char *
+timeline_account(const struct timeline *tl, uint32_t id)
+{
+	return intern_str_get(&tl->accounts, id, NULL);
+}
+
+const struct ipaddr *
+timeline_ip(const struct timeline *tl, uint32_t id)
+{
+	return intern_ip_get(&tl->ips, id);
+}
+
+int
+timeline_service_index(const struct timeline *tl, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < tl->nservices; i++)
+		if (strcmp(tl->services[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool
+event_counts_as_failure(const struct event *e)
+{
+	return e->kind == EV_AUTH_FAIL && !(e->flags & TLF_NO_PASSWORD);
+}

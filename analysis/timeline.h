@@ -1,0 +1,97 @@
+/*
+ * analysis/timeline.h - the in-memory store every report pass reads.
+ *
+ * timeline_build() runs the scan and keeps, for each authentication and
+ * submission event, a fixed 24-byte record: accounts and addresses are
+ * interned once and referred to by id; hosts, services and files by small
+ * indices.  Deliveries and connection lines are not kept one by one.
+ * After loading, the store is sorted by time and two passes run:
+ *  - attribution (formats.md 10): a Postfix SASL failure that names no
+ *    user gets the account of the Dovecot back-end line that explains it
+ *    (same host, same address, no session id, 1 s before to 5 s after,
+ *    one to one, nearest earlier first; ties are marked ambiguous);
+ *  - sessions: a successful AUTH in a Postfix smtpd session (host, pid;
+ *    connect to disconnect) whose failures named an account, or whose
+ *    messages were submitted as one, is given that account.
+ * Then per-account and per-address views in time order are built.
+ */
+#ifndef SUBSUBMIT_ANALYSIS_TIMELINE_H
+#define SUBSUBMIT_ANALYSIS_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/arena.h"
+#include "analysis/intern.h"
+#include "analysis/scan.h"
+#include "io/event.h"
+
+/* Flags of a stored event. */
+#define TLF_SASL_USERNAME	0x01	/* account from ", sasl_username=" */
+#define TLF_SESSION		0x02	/* Dovecot line with a session id */
+#define TLF_NO_PASSWORD		0x04	/* no password was checked */
+#define TLF_SUSPICIOUS		0x08	/* user field looked injected */
+#define TLF_POSTFIX		0x10	/* logged by Postfix */
+#define TLF_REPEATED		0x20	/* from a repeat record */
+#define TLF_ATTRIBUTED		0x40	/* account found by attribution */
+#define TLF_AMBIGUOUS		0x80	/* several candidates tied */
+
+struct event {
+	uint32_t	when;		/* civil seconds since 1970 */
+	uint32_t	account;	/* intern id, 0 = none */
+	uint32_t	ip;		/* intern id, 0 = none */
+	uint32_t	line;		/* line in the source file */
+	uint16_t	source;		/* index into files[] */
+	uint16_t	count;		/* attempts; larger counts split */
+	uint8_t		kind;		/* enum ev_kind */
+	uint8_t		service;	/* index into services[] */
+	uint8_t		flags;		/* TLF_* */
+	uint8_t		host;		/* index into hosts[] */
+};
+_Static_assert(sizeof(struct event) == 24, "event record grew");
+
+#define TL_MAX_NAMES	255	/* services, hosts: index 255 = "other" */
+
+struct timeline {
+	struct arena		 arena;
+	struct intern_str	 accounts;
+	struct intern_ip	 ips;
+	const char		*services[TL_MAX_NAMES + 1];
+	unsigned		 nservices;
+	const char		*hosts[TL_MAX_NAMES + 1];
+	unsigned		 nhosts;
+	const char		**files;	/* display names */
+	size_t			 nfiles;
+	struct event		*ev;		/* sorted by time */
+	size_t			 n, cap;
+	/* Views: ev indices grouped by account (ip), in time order. */
+	uint32_t		*by_account, *account_start;	/* CSR */
+	uint32_t		*by_ip, *ip_start;
+	struct scan_stats	 stats;
+	uint64_t		 attributed;	/* failures given an account */
+	uint64_t		 ambiguous;
+	uint64_t		 session_links;	/* successes given an account */
+	uint64_t		 dropped;	/* out of the storable time range */
+};
+
+/*
+ * timeline_build - scan the files and build the store.  Returns 0, or the
+ * scan's non-zero value.  The caller reads tl->stats for exit codes.
+ */
+int	timeline_build(struct timeline *, const struct source_list *,
+    const struct scan_opts *);
+
+/* timeline_release - free everything; a zeroed timeline is a no-op. */
+void	timeline_release(struct timeline *);
+
+/* Accessors. */
+const char *timeline_account(const struct timeline *, uint32_t id);
+const struct ipaddr *timeline_ip(const struct timeline *, uint32_t id);
+/* timeline_service_index - index of a service name, or -1. */
+int	timeline_service_index(const struct timeline *, const char *name);
+
+/* Event helpers: attempts of an auth-fail event that count as failures. */
+bool	event_counts_as_failure(const struct event *);
+
+#endif

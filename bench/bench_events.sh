@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# bench/bench_events.sh - throughput and memory of `subsubmit events`.
+#
+# Generates about SIZE_MB megabytes (uncompressed) of synthetic rotated mail
+# logs with testdata/gen_demo.py --scale, then measures, as the median of
+# RUNS runs each:
+#   gzip -dcf FILES > /dev/null              (the floor: one zlib stream)
+#   subsubmit events --format csv --quiet FILES > /dev/null   (.gz set)
+#   the same on a decompressed copy of the set
+# and prints MB/s of uncompressed log, the ratio events(gz) / gzip -dc
+# (target >= 1.5), peak RSS of the events runs, and peak RSS on half and
+# on all of the input (it should be flat: events streams).
+#
+# Environment:
+#   SIZE_MB=1000   size of the generated set (uncompressed)
+#   BUILD=./build  meson build folder; the binary is $BUILD/cmd/subsubmit
+#   SUBSUBMIT=     binary to run instead of $BUILD/cmd/subsubmit
+#   RUNS=3         runs per measurement (the median is reported)
+#   SEED=1         generator seed
+#   KEEP=1         keep the temporary folder (its path is printed)
+#   JOBS=          generator processes (default: one per CPU)
+# Peak RSS comes from wait4(2) via python3, so /usr/bin/time is not needed.
+
+set -euo pipefail
+
+SIZE_MB=${SIZE_MB:-1000}
+BUILD=${BUILD:-./build}
+SUBSUBMIT=${SUBSUBMIT:-$BUILD/cmd/subsubmit}
+RUNS=${RUNS:-3}
+SEED=${SEED:-1}
+KEEP=${KEEP:-0}
+JOBS=${JOBS:-0}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+die() {
+	printf 'bench_events: %s\n' "$*" >&2
+	exit 1
+}
+
+[ -x "$SUBSUBMIT" ] || die "no executable '$SUBSUBMIT' (build first: meson setup build && ninja -C build, or set BUILD or SUBSUBMIT)"
+command -v python3 >/dev/null || die "python3 is required"
+command -v gzip >/dev/null || die "gzip is required"
+
+tmp=$(mktemp -d /tmp/subsubmit-bench.XXXXXX)
+cleanup() {
+	if [ "$KEEP" = 1 ]; then
+		printf 'bench_events: kept %s\n' "$tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The launcher: fork, exec, wait4(2); appends "seconds max_rss_kb status"
+# to OUT.  It is a small C program because ru_maxrss survives execve(2):
+# a child forked from python3 would report python's ~10 MB as its floor.
+# Without a C compiler, python3 is used and the note below says so.
+build_launcher() {
+	cat >"$tmp/launch.c" <<'EOF'
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+int
+main(int argc, char **argv)
+{
+	struct timespec a, b;
+	struct rusage ru;
+	FILE *f;
+	pid_t pid;
+	int st, fd;
+
+	if (argc < 4)
+		return 64;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if ((pid = fork()) == -1)
+		return 71;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) != -1)
+			dup2(fd, 1);
+		if ((fd = open(argv[2], O_WRONLY | O_CREAT | O_APPEND,
+		    0644)) != -1)
+			dup2(fd, 2);
+		execvp(argv[3], argv + 3);
+		_exit(127);
+	}
+	if (wait4(pid, &st, 0, &ru) == -1)
+		return 71;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if ((f = fopen(argv[1], "a")) == NULL)
+		return 73;
+	fprintf(f, "%.4f %ld %d\n", (double)(b.tv_sec - a.tv_sec) +
+	    (b.tv_nsec - a.tv_nsec) / 1e9, ru.ru_maxrss,
+	    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	return fclose(f) == 0 ? 0 : 74;
+}
+EOF
+	${CC:-cc} -O2 -D_GNU_SOURCE -o "$tmp/launch" "$tmp/launch.c" \
+	    2>/dev/null
+}
+
+launcher_py() {
+	python3 - "$@" <<'EOF'
+import os, sys, time
+out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), 2)
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+dt = time.monotonic() - t0
+with open(out, "a") as f:
+    f.write("%.4f %d %d\n" % (dt, ru.ru_maxrss,
+                              os.waitstatus_to_exitcode(status)))
+EOF
+}
+
+# measure OUT ERR CMD... - run CMD (stdout to /dev/null, stderr appended
+# to ERR) and append its time, peak RSS and exit status to OUT.
+measure() {
+	if [ -x "$tmp/launch" ]; then
+		"$tmp/launch" "$@"
+	else
+		launcher_py "$@"
+	fi
+}
+
+# median FILE COLUMN - the median of a column (1 = seconds, 2 = RSS KB).
+median() {
+	sort -n -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c }
+	    END { print v[int((NR + 1) / 2)] }'
+}
+
+# bench NAME CMD... - RUNS runs; fails when a run exits non-zero.
+bench() {
+	local name=$1
+	shift
+	local i
+	: >"$tmp/$name.runs"
+	for ((i = 0; i < RUNS; i++)); do
+		measure "$tmp/$name.runs" "$tmp/$name.err" "$@"
+	done
+	if awk '$3 != 0 { bad = 1 } END { exit !bad }' "$tmp/$name.runs"; then
+		printf 'bench_events: %s failed; stderr:\n' "$name" >&2
+		head -n 20 "$tmp/$name.err" >&2
+		exit 1
+	fi
+}
+
+build_launcher || printf 'bench_events: no C compiler; peak RSS includes python3 (~10 MB)\n' >&2
+
+printf 'generating %s MB with gen_demo.py --scale (seed %s) in %s\n' \
+    "$SIZE_MB" "$SEED" "$tmp"
+gen_start=$(date +%s)
+jobs_opt=()
+[ "$JOBS" -gt 0 ] && jobs_opt=(--jobs "$JOBS")
+python3 "$top/testdata/gen_demo.py" --out "$tmp/gz" --scale "$SIZE_MB" \
+    --seed "$SEED" "${jobs_opt[@]}"
+gen_secs=$(($(date +%s) - gen_start))
+
+# The set, oldest first (dateext names sort by date); mail.err is left out.
+mapfile -t gz_files < <(find "$tmp/gz" -maxdepth 1 -name 'maillog-*' | sort)
+[ "${#gz_files[@]}" -ge 2 ] || die "the generator wrote too few files"
+mkdir "$tmp/plain"
+plain_files=()
+for f in "${gz_files[@]}"; do
+	b=$(basename "$f" .gz)
+	gzip -dcf "$f" >"$tmp/plain/$b"
+	plain_files+=("$tmp/plain/$b")
+done
+half=$(((${#gz_files[@]} + 1) / 2))
+half_files=("${gz_files[@]:0:half}")
+
+bytes_of() { cat "$@" | wc -c; }
+raw_bytes=$(bytes_of "${plain_files[@]}")
+gz_bytes=$(bytes_of "${gz_files[@]}")
+half_raw=$(bytes_of "${plain_files[@]:0:half}")
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+
+# Warm the page cache so the first timed run does not pay for the disk.
+cat "${gz_files[@]}" "${plain_files[@]}" >/dev/null
+
+EV=("$SUBSUBMIT" events --format csv --quiet)
+bench gzip gzip -dcf "${gz_files[@]}"
+bench events_gz "${EV[@]}" "${gz_files[@]}"
+bench events_plain "${EV[@]}" "${plain_files[@]}"
+bench events_half "${EV[@]}" "${half_files[@]}"
+
+rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0) ? b / 1e6 / s : 0 }'; }
+row() {
+	local name=$1 label=$2 bytes=$3 s rss
+	s=$(median "$tmp/$name.runs" 1)
+	rss=$(median "$tmp/$name.runs" 2)
+	printf '%-34s %9.3f %9s %10.1f\n' "$label" "$s" "$(rate "$bytes" "$s")" \
+	    "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+}
+
+printf '\ninput: %d files, %s MB uncompressed, %s MB gzip (generated in %d s)\n' \
+    "${#gz_files[@]}" "$(mb "$raw_bytes")" "$(mb "$gz_bytes")" "$gen_secs"
+printf 'binary: %s; median of %d runs\n\n' "$SUBSUBMIT" "$RUNS"
+printf '%-34s %9s %9s %10s\n' "" "seconds" "MB/s" "peak MB"
+row gzip "gzip -dcf (.gz set)" "$raw_bytes"
+row events_gz "events (.gz set)" "$raw_bytes"
+row events_plain "events (plain copy)" "$raw_bytes"
+
+g=$(median "$tmp/gzip.runs" 1)
+e=$(median "$tmp/events_gz.runs" 1)
+ratio=$(awk -v g="$g" -v e="$e" 'BEGIN { printf "%.2f", (e > 0) ? g / e : 0 }')
+verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.5) ? "ok" : "BELOW TARGET" }')
+printf '\nevents(gz) / gzip -dc throughput: %s (target >= 1.5: %s)\n' \
+    "$ratio" "$verdict"
+
+r1=$(median "$tmp/events_half.runs" 2)
+r2=$(median "$tmp/events_gz.runs" 2)
+printf 'peak RSS of events (.gz): %.1f MB on %s MB (1x), %.1f MB on %s MB (%.1fx)\n' \
+    "$(awk -v k="$r1" 'BEGIN { print k / 1024 }')" "$(mb "$half_raw")" \
+    "$(awk -v k="$r2" 'BEGIN { print k / 1024 }')" "$(mb "$raw_bytes")" \
+    "$(awk -v a="$half_raw" -v b="$raw_bytes" 'BEGIN { printf "%.1f", b / a }')"
+printf 'RSS growth from 1x to 2x input: %s\n' \
+    "$(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%+.1f%%", (a > 0) ? (b - a) * 100 / a : 0 }')"

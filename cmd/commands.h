@@ -1,0 +1,21 @@
+/*
+ * cmd/commands.h - the subcommands: each parses its own options and
+ * returns an exit code (man page, EXIT STATUS).
+ */
+#ifndef SUBSUBMIT_CMD_COMMANDS_H
+#define SUBSUBMIT_CMD_COMMANDS_H
+
+int	cmd_errors(int argc, char **argv);
+int	cmd_events(int argc, char **argv);
+
+/* Usage lines, word for word the SYNOPSIS of the man page. */
+#define USAGE_EVENTS "subsubmit events [-qv] [--format csv|text] " \
+	"[--since time] [--until time] [--year year] " \
+	"[--service-map name=service] [--strict] path ..."
+
+#define USAGE_ERRORS "subsubmit errors [-qv] [--by year|month|week|day] " \
+	"[--service list] [--format csv|text] [--since time] " \
+	"[--until time] [--year year] [--service-map name=service] " \
+	"[--strict] path ..."
+
+#endif

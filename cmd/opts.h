@@ -1,0 +1,79 @@
+/*
+ * cmd/opts.h - the options every log-reading subcommand shares, and the
+ * steps around a scan: collecting inputs, mapping errors to exit codes.
+ */
+#ifndef SUBSUBMIT_CMD_OPTS_H
+#define SUBSUBMIT_CMD_OPTS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "analysis/scan.h"
+#include "io/source.h"
+
+enum out_format {
+	FMT_TEXT,
+	FMT_CSV,
+};
+
+#define MAX_SERVICE_MAP	64
+
+struct read_opts {
+	struct scan_opts		scan;
+	struct service_map_entry	smap[MAX_SERVICE_MAP];
+	enum out_format			format;
+	bool				strict;
+};
+
+/* Long option ids shared by the reading commands (above any short opt). */
+enum {
+	OPT_SINCE = 256,
+	OPT_UNTIL,
+	OPT_YEAR,
+	OPT_SERVICE_MAP,
+	OPT_STRICT,
+	OPT_FORMAT,
+	OPT_HELP,
+	OPT_READ_MAX,
+};
+
+/* The getopt_long table entries for the shared options (NULL-ended). */
+#define READ_LONG_OPTIONS \
+	{ "since", required_argument, NULL, OPT_SINCE }, \
+	{ "until", required_argument, NULL, OPT_UNTIL }, \
+	{ "year", required_argument, NULL, OPT_YEAR }, \
+	{ "service-map", required_argument, NULL, OPT_SERVICE_MAP }, \
+	{ "strict", no_argument, NULL, OPT_STRICT }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+void	read_opts_init(struct read_opts *);
+
+/*
+ * read_opts_handle - apply one shared option; returns 1 when handled, 0
+ * when c is not a shared option, -1 after printing a usage error.
+ */
+int	read_opts_handle(struct read_opts *, int c, const char *arg);
+
+/* parse_format - "csv" or "text"; false otherwise. */
+bool	parse_format(const char *arg, enum out_format *out);
+
+/*
+ * collect_inputs - expand PATH arguments; on failure prints the message
+ * and returns the exit code (66), else 0.
+ */
+int	collect_inputs(char *const *args, int n, struct source_list *out);
+
+/* scan_exit_code - 66/65/0 from the stats (and --strict), with messages. */
+int	scan_exit_code(const struct read_opts *, const struct scan_stats *);
+
+/* finish_stdout - flush and check stdout; 74 on a write error. */
+int	finish_stdout(int code);
+
+/* usage_error - "subsubmit: MSG" + the usage line; returns 64. */
+int	usage_error(const char *usage, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * io/escape.c - escaping of attacker-controlled log text for terminals,
+ * stderr and CSV cells.
+ *
+ * Printable ASCII runs are copied in bulk; everything else is decoded as
+ * UTF-8.  Control bytes, DEL, invalid or overlong sequences and surrogates
+ * become \xHH per byte; a backslash becomes \\, so the output can be read
+ * back unambiguously.  Valid UTF-8 is kept except C1 controls and the
+ * bidirectional controls that can reorder what a terminal or spreadsheet
+ * shows (Trojan Source), which become \u{HHHH}.
+ */
+#include "io/escape.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+static const char hex[] = "0123456789abcdef";
+
+/* add_hex_byte - "\xHH". */
+static void
+add_hex_byte(struct sbuf *out, unsigned char c)
+{
+	char b[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+	sbuf_add(out, b, sizeof(b));
+}
+
+/*
+ * utf8_len - length of the valid UTF-8 sequence at p (at most n bytes),
+ * storing the code point; 0 when the bytes are not valid UTF-8.
+ */
+static size_t
+utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t c;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* dangerous_cp - code points that are valid but must not be shown raw. */
+static bool
+dangerous_cp(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) ||		/* C1 controls */
+	    (c >= 0x202a && c <= 0x202e) ||		/* bidi embeddings */
+	    (c >= 0x2066 && c <= 0x2069) ||		/* bidi isolates */
+	    c == 0x200e || c == 0x200f || c == 0x061c ||
+	    c == 0xfeff;				/* BOM / ZWNBSP */
+}
+
+/* add_nonascii - escape or copy one non-ASCII sequence; returns bytes used. */
+static size_t
+add_nonascii(struct sbuf *out, const unsigned char *p, size_t n)
+{
+	uint32_t c = 0;
+	size_t len = utf8_len(p, n, &c);
+
+	if (len == 0) {
+		add_hex_byte(out, p[0]);
+		return 1;
+	}
+	if (dangerous_cp(c))
+		sbuf_addf(out, "\\u{%04x}", (unsigned)c);
+	else
+		sbuf_add(out, p, len);
+	return len;
+}
+
+void
+escape_text(struct sbuf *out, const char *s, size_t len, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = len, i = 0, run;
+	bool cut = false;
+
+	if (cap > 0 && n > cap) {
+		n = cap;
+		cut = true;
+	}
+	while (i < n) {
+		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f &&
+		    p[run] != '\\'; run++)
+			;
+		if (run > i) {
+			sbuf_add(out, p + i, run - i);
+			i = run;
+			continue;
+		}
+		if (p[i] == '\\') {
+			sbuf_add(out, "\\\\", 2);
+			i++;
+		} else if (p[i] < 0x80) {
+			add_hex_byte(out, p[i]);
+			i++;
+		} else
+			i += add_nonascii(out, p + i, n - i);
+	}
+	if (cut)
+		sbuf_add(out, "...", 3);
+}
+
+void
+escape_csv_cell(struct sbuf *out, const char *p, size_t len)
+{
+	if (len > 0 && (p[0] == '=' || p[0] == '+' || p[0] == '-' ||
+	    p[0] == '@' || p[0] == '\t' || p[0] == '\r'))
+		sbuf_addc(out, '\'');
+	escape_text(out, p, len, 0);
+}

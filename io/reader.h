@@ -1,0 +1,93 @@
+/*
+ * io/reader.h - one input file as a stream of bounded lines.
+ *
+ * Compression is recognized by magic bytes, never by name: gzip (1f 8b,
+ * multi-member, inflated with zlib) or plain text; a file named .gz that is
+ * not gzip is read as text.  A truncated or corrupt gzip member keeps every
+ * line read so far: the reader warns once with the file name and the
+ * compressed offset and then reports end of file.
+ *
+ * Lines are length-delimited spans (NUL bytes are data).  A line longer
+ * than the cap (8 KiB by default) is returned cut at the cap with
+ * reader_line_cut() true; the rest up to the newline is dropped and
+ * counted, never returned as a second line.  A final line without a
+ * newline is returned.  A trailing CR is kept (it is data).
+ *
+ * Memory is fixed per reader (768 KiB of buffers), whatever the input: a
+ * gigabyte without a newline costs no more than a short line.  Files
+ * compressed with bzip2, xz or zstd are recognized by their magic bytes
+ * and refused by reader_open() rather than read as text.
+ */
+#ifndef SUBSUBMIT_IO_READER_H
+#define SUBSUBMIT_IO_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "io/sbuf.h"
+#include "io/span.h"
+
+enum reader_comp {
+	COMP_NONE = 0,
+	COMP_GZIP,
+};
+
+#define READER_LINE_CAP	8192
+
+struct reader;
+
+/*
+ * reader_open - open path ("-" is standard input) and sniff its format.
+ * name is the display name used in messages (a copy is kept; NULL means
+ * path).  Returns NULL with a message appended to err when the file
+ * cannot be opened or read ("cannot open 'x': Permission denied", "cannot
+ * open 'x': Is a directory", "cannot read 'x': xz compression is not
+ * supported").  Standard input is read but never closed.
+ */
+struct reader *reader_open(const char *path, const char *name,
+    struct sbuf *err);
+
+/* reader_free - close and free; NULL is a no-op. */
+void	reader_free(struct reader *);
+
+/*
+ * reader_next - the next line (without its newline) in *line, valid until
+ * the next call; *lineno counts physical lines of the decompressed file
+ * from 1 (a cut line counts once, however long it was).  Returns 1 for a
+ * line, 0 at end of input, and 0 again on later calls.  After a truncated
+ * or corrupt member or a read error the lines before the damage are still
+ * returned, the last one possibly partial; the one warning is given by
+ * the call that returns 0, so that it can say how many lines were kept.
+ */
+int	reader_next(struct reader *, struct span *line, uint64_t *lineno);
+
+/* reader_line_cut - true when the last line returned was over the cap. */
+bool	reader_line_cut(const struct reader *);
+
+enum reader_comp reader_compression(const struct reader *);
+const char *reader_comp_name(enum reader_comp);
+
+/* reader_gzip_mtime - MTIME of the first gzip member header, 0 if none. */
+uint32_t reader_gzip_mtime(const struct reader *);
+
+/* reader_file_mtime - st_mtime of the file; false for pipes/stdin. */
+bool	reader_file_mtime(const struct reader *, int64_t *mtime);
+
+/* Byte counters: compressed bytes read, decompressed bytes produced. */
+uint64_t reader_bytes_in(const struct reader *);
+uint64_t reader_bytes_out(const struct reader *);
+
+/*
+ * reader_damaged - a truncated/corrupt member or read error was seen.
+ * It turns true when the damage is met, which may be before the lines
+ * in front of it have all been returned.
+ */
+bool	reader_damaged(const struct reader *);
+
+/* reader_overlong - number of lines cut at the cap so far. */
+uint64_t reader_overlong(const struct reader *);
+
+/* reader_file_size - size of the (compressed) file, 0 when unknown. */
+uint64_t reader_file_size(const struct reader *);
+
+#endif

@@ -1,0 +1,361 @@
+/*
+ * tests/test_cli.c - end to end: the built binary over testdata/, its
+ * exit codes, escaping of hostile input and the usage texts against the
+ * man page.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+static char cmd[16384];
+
+static const char *
+bin(void)
+{
+	return env_or("SUBSUBMIT", "subsubmit");
+}
+
+static const char *
+td(void)
+{
+	return env_or("TESTDATA", "testdata");
+}
+
+/* run - format and run a command line; returns the exit status. */
+static int
+run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+run(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return run_cmd(cmd);
+}
+
+/* slurp - a whole file into a malloc'ed buffer. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "cannot open %s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+Test(cli, version_names_compression)
+{
+	const char *out = tmp_path("version");
+	size_t n;
+	char *s;
+
+	cr_assert_eq(run("'%s' --version > '%s'", bin(), out), 0);
+	s = slurp(out, &n);
+	cr_expect(strstr(s, "subsubmit ") == s);
+	cr_expect_not_null(strstr(s, "zlib"));
+	free(s);
+	unlink(out);
+}
+
+Test(cli, bad_usage_exits_64)
+{
+	cr_expect_eq(run("'%s' frobnicate 2>/dev/null", bin()), 64);
+	cr_expect_eq(run("'%s' 2>/dev/null", bin()), 64);
+	cr_expect_eq(run("'%s' events --format xml x 2>/dev/null", bin()), 64);
+	cr_expect_eq(run("'%s' events 2>/dev/null", bin()), 64);
+	cr_expect_eq(run("'%s' events --since 2024-13-01 x 2>/dev/null",
+	    bin()), 64);
+}
+
+Test(cli, missing_inputs_exit_66)
+{
+	cr_expect_eq(run("'%s' events /nonexistent/maillog 2>/dev/null",
+	    bin()), 66);
+	cr_expect_eq(run("'%s' events '%s/hostile/nologs' 2>/dev/null", bin(),
+	    td()), 66);
+}
+
+Test(cli, empty_file_exits_65)
+{
+	cr_expect_eq(run("'%s' events '%s/hostile/empty.log' 2>/dev/null",
+	    bin(), td()), 65);
+}
+
+/* The usage line of each command is the man page's SYNOPSIS line. */
+Test(cli, usage_matches_man_synopsis)
+{
+	const char *man = tmp_path("man"), *use = tmp_path("usage");
+	char *m, *u, *line;
+	size_t n;
+
+	if (run("command -v mandoc >/dev/null") != 0)
+		cr_skip_test("mandoc not installed");
+	cr_assert_eq(run("mandoc -Tascii '%s/../man/subsubmit.1' | col -b | "
+	    "tr -s ' \\t\\n' '   ' > '%s'", td(), man), 0);
+	cr_assert_eq(run("'%s' help events | head -1 | sed 's/^usage: //' "
+	    "> '%s'", bin(), use), 0);
+	m = slurp(man, &n);
+	u = slurp(use, &n);
+	u[strcspn(u, "\n")] = '\0';
+	line = strstr(m, u);
+	cr_expect_not_null(line, "usage '%s' not in the man page", u);
+	free(m);
+	free(u);
+	unlink(man);
+	unlink(use);
+}
+
+/* Nothing from a hostile log reaches the terminal unescaped. */
+Test(cli, hostile_text_output_is_clean)
+{
+	static const char *const files[] = { "escapes.log", "formula.log",
+		"nul.log" };
+	const char *out = tmp_path("hostile");
+	size_t i, j, n;
+
+	for (i = 0; i < 3; i++) {
+		char *s;
+		int rc = run("'%s' events --format text '%s/hostile/%s' > '%s' "
+		    "2>&1", bin(), td(), files[i], out);
+
+		cr_expect(rc == 0, "%s: exit %d", files[i], rc);
+		s = slurp(out, &n);
+		cr_expect_gt(n, 0, "%s: no output", files[i]);
+		for (j = 0; j < n; j++) {
+			unsigned char c = (unsigned char)s[j];
+
+			cr_expect(c == '\n' || (c >= 0x20 && c != 0x7f),
+			    "%s: raw byte 0x%02x at %zu", files[i], c, j);
+		}
+		free(s);
+	}
+	unlink(out);
+}
+
+/* CSV cells from hostile user names never start a formula. */
+Test(cli, hostile_csv_is_neutralized)
+{
+	const char *out = tmp_path("formula");
+	struct csv_table t;
+	size_t r;
+	int c, found = 0;
+
+	cr_assert_eq(run("'%s' events --format csv -q '%s/hostile/formula.log' "
+	    "> '%s'", bin(), td(), out), 0);
+	cr_assert_eq(tbl_load(out, &t), 0);
+	cr_assert_gt(t.nrows, 0);
+	for (r = 0; r < t.nrows; r++) {
+		for (c = 0; c < t.ncols; c++) {
+			const char *v = t.rows[r][c];
+
+			if (v == NULL || v[0] == '\0')
+				continue;
+			cr_expect(strchr("=+@\t\r", v[0]) == NULL &&
+			    (v[0] != '-' || strcmp(t.cols[c], "count") == 0),
+			    "row %zu col %s starts a formula: %s", r,
+			    t.cols[c], v);
+		}
+		if (tbl_get(&t, r, "account")[0] == '\'')
+			found++;
+	}
+	cr_expect_gt(found, 0, "no neutralized account cell");
+	unlink(out);
+}
+
+Test(cli, overlong_line_is_cut_not_split)
+{
+	const char *log = tmp_path("long.log"), *out = tmp_path("long.out");
+	FILE *fp = fopen(log, "w");
+	size_t i, n;
+	char *s;
+
+	cr_assert_not_null(fp);
+	fputs("Jan  5 10:00:00 mx1 postfix/submission/smtpd[7]: warning: "
+	    "unknown[192.0.2.9]: SASL LOGIN authentication failed: ", fp);
+	for (i = 0; i < 1024 * 1024; i++)
+		fputc(i % 97 == 0 ? ' ' : 'A', fp);
+	fputs("\nJan  5 10:00:01 mx1 postfix/submission/smtpd[7]: warning: "
+	    "unknown[192.0.2.10]: SASL LOGIN authentication failed: x\n", fp);
+	fclose(fp);
+	cr_assert_eq(run("'%s' events --format csv --year 2024 '%s' > '%s' "
+	    "2>/dev/null", bin(), log, out), 0);
+	s = slurp(out, &n);
+	cr_expect_not_null(strstr(s, "192.0.2.10"));
+	cr_expect_lt(n, 64 * 1024, "over-long line leaked into output");
+	free(s);
+	unlink(log);
+	unlink(out);
+}
+
+Test(cli, truncated_gzip_keeps_lines_and_warns)
+{
+	const char *out = tmp_path("trunc"), *err = tmp_path("trunc.err");
+	size_t n;
+	char *s;
+
+	cr_assert_eq(run("'%s' events --format csv --year 2024 "
+	    "'%s/hostile/truncated.log.gz' > '%s' 2> '%s'", bin(), td(), out,
+	    err), 0);
+	s = slurp(err, &n);
+	cr_expect_not_null(strstr(s, "truncated.log.gz"), "stderr: %s", s);
+	free(s);
+	s = slurp(out, &n);
+	cr_expect_gt(n, 1000, "lines before the damage were lost");
+	free(s);
+	unlink(out);
+	unlink(err);
+}
+
+Test(cli, fake_gz_read_as_text)
+{
+	cr_expect_eq(run("'%s' events --year 2024 '%s/hostile/fake.gz' "
+	    ">/dev/null 2>&1", bin(), td()), 0);
+}
+
+Test(cli, write_error_exits_74)
+{
+	if (access("/dev/full", W_OK) != 0)
+		cr_skip_test("no /dev/full");
+	cr_expect_eq(run("'%s' events '%s/demo' > /dev/full 2>/dev/null",
+	    bin(), td()), 74);
+}
+
+Test(cli, closed_pipe_is_quiet)
+{
+	const char *err = tmp_path("pipe.err");
+	size_t n;
+	char *s;
+
+	cr_assert_eq(run("bash -c \"'%s' events '%s/demo' 2>'%s' | head -1 "
+	    ">/dev/null; exit \\${PIPESTATUS[0]}\"", bin(), td(), err), 141);
+	s = slurp(err, &n);
+	cr_expect_eq(n, 0, "stderr: %s", s);
+	free(s);
+	unlink(err);
+}
+
+Test(cli, unreadable_file_among_readable_ones)
+{
+	char dir[4096];
+	const char *out = tmp_path("unread.out");
+	size_t n;
+	char *s;
+
+	snprintf(dir, sizeof(dir), "%s", tmp_path("unread"));
+	cr_assert_eq(run("mkdir -p '%s' && cp '%s/hostile/formula.log' "
+	    "'%s/maillog' && ln -sf /nonexistent '%s/maillog.1'", dir, td(),
+	    dir, dir), 0);
+	cr_expect_eq(run("'%s' events --year 2024 '%s' > '%s' 2>&1", bin(),
+	    dir, out), 66);
+	s = slurp(out, &n);
+	cr_expect_not_null(strstr(s, "maillog.1"), "the gap is not named");
+	cr_expect_not_null(strstr(s, "auth-fail"), "the rest was not read");
+	free(s);
+	run("rm -rf '%s' '%s'", dir, out);
+}
+
+/*
+ * Golden: the New Year window of the demo set, byte for byte.  Regenerate
+ * with the command in the test after a deliberate output change, and read
+ * the diff.
+ */
+Test(cli, demo_events_golden)
+{
+	const char *out = tmp_path("golden");
+
+	cr_assert_eq(run("cd '%s/..' && '%s' events --format csv -q --since "
+	    "2023-12-31T23:00 --until 2024-01-01T10:00 testdata/demo > '%s'",
+	    td(), bin(), out), 0);
+	cr_expect_eq(run("cmp -s '%s' '%s/demo.events.expected'", out, td()),
+	    0, "output differs from testdata/demo.events.expected");
+	unlink(out);
+}
+
+/* find_row - the row of file:line with one of two event kinds, or -1. */
+static long
+find_row(const struct csv_table *t, const char *file, const char *line,
+    const char *kind)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrows; r++) {
+		const char *f = tbl_get(t, r, "file");
+		size_t fl = strlen(f), bl = strlen(file);
+
+		if (strcmp(tbl_get(t, r, "line"), line) == 0 &&
+		    strcmp(tbl_get(t, r, "event"), kind) == 0 && fl >= bl &&
+		    strcmp(f + fl - bl, file) == 0)
+			return (long)r;
+	}
+	return -1;
+}
+
+/*
+ * The generator's own record of every failure line it wrote
+ * (testdata/demo.truth.csv) against what events finds: same lines, same
+ * time (year included), service, address, user and count, and nothing
+ * more.
+ */
+Test(cli, demo_failures_match_generator_truth)
+{
+	const char *out = tmp_path("truth");
+	char truth[4096];
+	struct csv_table t, want;
+	size_t r, nfail = 0;
+
+	snprintf(truth, sizeof(truth), "%s/demo.truth.csv", td());
+	cr_assert_eq(run("'%s' events --format csv -q '%s/demo' > '%s'", bin(),
+	    td(), out), 0);
+	cr_assert_eq(tbl_load(out, &t), 0);
+	cr_assert_eq(tbl_load(truth, &want), 0);
+	cr_assert_gt(want.nrows, 100);
+	for (r = 0; r < want.nrows; r++) {
+		const char *svc = tbl_get(&want, r, "service");
+		bool backend = strcmp(svc, "auth") == 0;
+		long k = find_row(&t, tbl_get(&want, r, "file"),
+		    tbl_get(&want, r, "line"),
+		    backend ? "auth-backend" : "auth-fail");
+
+		cr_expect_geq(k, 0, "no event for %s:%s",
+		    tbl_get(&want, r, "file"), tbl_get(&want, r, "line"));
+		if (k < 0)
+			continue;
+		cr_expect_str_eq(tbl_get(&t, (size_t)k, "time"),
+		    tbl_get(&want, r, "time"), "row %zu time", r);
+		cr_expect_str_eq(tbl_get(&t, (size_t)k, "service"), svc,
+		    "row %zu service", r);
+		cr_expect_str_eq(tbl_get(&t, (size_t)k, "ip"),
+		    tbl_get(&want, r, "ip"), "row %zu ip", r);
+		cr_expect_str_eq(tbl_get(&t, (size_t)k, "count"),
+		    tbl_get(&want, r, "count"), "row %zu count", r);
+		if (tbl_get(&want, r, "account")[0] != '\0')
+			cr_expect_str_eq(tbl_get(&t, (size_t)k, "account"),
+			    tbl_get(&want, r, "account"), "row %zu account", r);
+	}
+	for (r = 0; r < t.nrows; r++) {
+		const char *ev = tbl_get(&t, r, "event");
+
+		nfail += strcmp(ev, "auth-fail") == 0 ||
+		    strcmp(ev, "auth-backend") == 0;
+	}
+	cr_expect_eq(nfail, want.nrows, "events has %zu failure rows, the "
+	    "generator wrote %zu", nfail, want.nrows);
+	unlink(out);
+}

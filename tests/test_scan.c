@@ -1,0 +1,306 @@
+/*
+ * tests/test_scan.c - the read pipeline: years across files, duplicate
+ * lines in rotated sets, repeat records, the time window.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <utime.h>
+#include <zlib.h>
+
+#include "analysis/scan.h"
+#include "io/diag.h"
+#include "tests/testutil.h"
+
+#define FAIL_FMT "%s mx1 postfix/submission/smtpd[%d]: warning: " \
+	"unknown[192.0.2.%d]: SASL LOGIN authentication failed: UGFzc3dvcmQ6\n"
+
+struct seen {
+	int64_t		when[512];
+	uint32_t	count[512];
+	uint64_t	line[512];
+	int		n;
+};
+
+static int
+collect(const struct scan_event *se, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < 512) {
+		s->when[s->n] = se->when;
+		s->count[s->n] = se->count;
+		s->line[s->n] = se->line;
+		s->n++;
+	}
+	return 0;
+}
+
+static char dir[4096];
+
+static void
+setup_dir(void)
+{
+	snprintf(dir, sizeof(dir), "%s/scan.%d.XXXXXX",
+	    env_or("TEST_TMPDIR", "/tmp"), (int)getpid());
+	cr_assert_not_null(mkdtemp(dir));
+	diag_set_quiet(true);
+}
+
+static void
+teardown_dir(void)
+{
+	char cmd[8300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)run_cmd(cmd);
+}
+
+/* write_file - a log file in dir from a NULL-ended list of lines. */
+static const char *
+write_file(const char *leaf, const char *text, int64_t mtime)
+{
+	static char path[4200];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, leaf);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	if (mtime != 0) {
+		struct utimbuf ut = { (time_t)mtime, (time_t)mtime };
+
+		utime(path, &ut);
+	}
+	return path;
+}
+
+static void
+run_scan(struct seen *s, const struct scan_opts *o, struct scan_stats *st)
+{
+	struct source_list l;
+	struct sbuf err = SBUF_INIT;
+	char *args[] = { dir };
+
+	memset(s, 0, sizeof(*s));
+	memset(&l, 0, sizeof(l));
+	cr_assert_eq(source_collect(args, 1, &l, &err), 0, "%s", err.buf);
+	scan_run(&l, o, collect, s, st);
+	source_list_release(&l);
+	sbuf_release(&err);
+}
+
+static int64_t
+civil(int y, int m, int d, int h, int mi, int sec)
+{
+	return days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+static void
+fail_line(char *buf, size_t sz, const char *stamp, int pid, int host)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, sz - n, FAIL_FMT, stamp, pid, host);
+}
+
+TestSuite(scan, .init = setup_dir, .fini = teardown_dir);
+
+Test(scan, new_year_inside_a_dateext_file)
+{
+	char text[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+
+	fail_line(text, sizeof(text), "Dec 31 23:59:58", 10, 1);
+	fail_line(text, sizeof(text), "Jan  1 00:00:02", 11, 2);
+	fail_line(text, sizeof(text), "Dec 31 23:59:59", 12, 3);
+	write_file("maillog-20240107", text, 0);
+	run_scan(&s, &o, &st);
+	cr_assert_eq(s.n, 3);
+	cr_expect_eq(s.when[0], civil(2023, 12, 31, 23, 59, 58));
+	cr_expect_eq(s.when[1], civil(2024, 1, 1, 0, 0, 2));
+	cr_expect_eq(s.when[2], civil(2023, 12, 31, 23, 59, 59));
+}
+
+Test(scan, year_carries_across_rotated_files)
+{
+	char a[4096] = "", b[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+
+	fail_line(a, sizeof(a), "Dec 30 10:00:00", 10, 1);
+	fail_line(b, sizeof(b), "Jan  2 10:00:00", 11, 2);
+	fail_line(b, sizeof(b), "Feb 29 10:00:00", 12, 3);
+	/* Plain rotations keep their mtimes: 2023-12-30, 2024-03-01. */
+	write_file("maillog.1", a, 1703937600);
+	write_file("maillog", b, 1709290800);
+	run_scan(&s, &o, &st);
+	cr_assert_eq(s.n, 3);
+	cr_expect_eq(s.when[0], civil(2023, 12, 30, 10, 0, 0));
+	cr_expect_eq(s.when[2], civil(2024, 2, 29, 10, 0, 0));
+	cr_expect_eq(s.when[1], civil(2024, 1, 2, 10, 0, 0));
+}
+
+Test(scan, leap_day_in_plain_file_by_mtime)
+{
+	char a[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+
+	fail_line(a, sizeof(a), "Feb 28 10:00:00", 10, 1);
+	fail_line(a, sizeof(a), "Feb 29 10:00:00", 11, 2);
+	fail_line(a, sizeof(a), "Mar  1 10:00:00", 12, 3);
+	write_file("maillog", a, 1583060400 + 86400);	/* 2020-03-02 */
+	run_scan(&s, &o, &st);
+	cr_assert_eq(s.n, 3);
+	cr_expect_eq(s.when[1], civil(2020, 2, 29, 10, 0, 0));
+}
+
+Test(scan, multi_year_plain_file)
+{
+	char a[8192] = "";
+	static const char *const stamps[] = { "Mar  3 10:00:00",
+		"Jul  1 10:00:00", "Dec 30 10:00:00", "Jan  5 10:00:00",
+		"Jun  1 10:00:00", "Dec 30 10:00:00", "Jan  5 10:00:00",
+		"May  5 10:00:00" };
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		fail_line(a, sizeof(a), stamps[i], 10 + (int)i, 1 + (int)i);
+	/* mtime 2019-05-06: the file runs from March 2017. */
+	write_file("maillog", a, 1557100800);
+	run_scan(&s, &o, &st);
+	cr_assert_eq(s.n, 8);
+	cr_expect_eq(s.when[0], civil(2017, 3, 3, 10, 0, 0));
+	cr_expect_eq(s.when[4], civil(2018, 6, 1, 10, 0, 0));
+	cr_expect_eq(s.when[7], civil(2019, 5, 5, 10, 0, 0));
+}
+
+Test(scan, copytruncate_overlap_counted_once)
+{
+	char a[4096] = "", b[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+
+	fail_line(a, sizeof(a), "Jan  5 10:00:00", 10, 1);
+	fail_line(a, sizeof(a), "Jan  5 10:00:01", 10, 1);
+	fail_line(a, sizeof(a), "Jan  5 10:00:01", 10, 1);	/* twice */
+	fail_line(b, sizeof(b), "Jan  5 10:00:01", 10, 1);	/* overlap */
+	fail_line(b, sizeof(b), "Jan  5 10:00:01", 10, 1);	/* overlap */
+	fail_line(b, sizeof(b), "Jan  5 10:00:02", 10, 1);
+	write_file("maillog-20240106", a, 0);
+	write_file("maillog", b, 1704500000);
+	run_scan(&s, &o, &st);
+	cr_expect_eq(s.n, 4);
+	cr_expect_eq(st.duplicates, 2);
+	cr_expect_eq(s.line[3], 3);
+}
+
+Test(scan, twin_files_counted_once)
+{
+	char a[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+	gzFile gz;
+	char path[4200];
+
+	fail_line(a, sizeof(a), "Jan  5 10:00:00", 10, 1);
+	fail_line(a, sizeof(a), "Jan  6 10:00:00", 11, 2);
+	write_file("maillog.1", a, 1704560000);
+	snprintf(path, sizeof(path), "%s/maillog-20240107.gz", dir);
+	gz = gzopen(path, "wb");
+	cr_assert_not_null(gz);
+	gzputs(gz, a);
+	gzclose(gz);
+	run_scan(&s, &o, &st);
+	cr_expect_eq(s.n, 2);
+	cr_expect_eq(st.duplicates, 2);
+}
+
+Test(scan, repeat_records_count)
+{
+	char a[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+
+	strcat(a, "Jan  5 10:00:00 mx1 postfix/submission/smtpd[9]: message "
+	    "repeated 3 times: [ warning: unknown[192.0.2.7]: SASL LOGIN "
+	    "authentication failed: UGFzc3dvcmQ6]\n");
+	fail_line(a, sizeof(a), "Jan  5 10:00:05", 10, 1);
+	strcat(a, "Jan  5 10:00:09 mx1 last message repeated 4 times\n");
+	write_file("maillog-20240106", a, 0);
+	run_scan(&s, &o, &st);
+	cr_assert_eq(s.n, 3);
+	cr_expect_eq(s.count[0], 3);
+	cr_expect_eq(s.count[1], 1);
+	cr_expect_eq(s.count[2], 4);
+	cr_expect_eq(s.when[2], civil(2024, 1, 5, 10, 0, 9));
+	cr_expect_eq(st.skipped, 0);
+}
+
+Test(scan, since_until_window)
+{
+	char a[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+
+	fail_line(a, sizeof(a), "Jan  4 23:59:59", 10, 1);
+	fail_line(a, sizeof(a), "Jan  5 00:00:00", 10, 1);
+	fail_line(a, sizeof(a), "Jan  5 23:59:59", 10, 1);
+	fail_line(a, sizeof(a), "Jan  6 00:00:00", 10, 1);
+	write_file("maillog-20240107", a, 0);
+	cr_assert(scan_parse_time("2024-01-05", &o.since));
+	cr_assert(scan_parse_time("2024-01-06T00:00", &o.until));
+	o.has_since = o.has_until = true;
+	run_scan(&s, &o, &st);
+	cr_expect_eq(s.n, 2);
+	cr_expect_eq(st.events, 4);
+}
+
+Test(scan, bad_lines_counted_not_fatal)
+{
+	char a[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+
+	strcat(a, "Aou 12 10:00:00 mx1 postfix/smtpd[1]: connect from "
+	    "unknown[192.0.2.1]\n");
+	strcat(a, "garbage without a time stamp\n");
+	fail_line(a, sizeof(a), "Jan  5 10:00:05", 10, 1);
+	write_file("maillog-20240106", a, 0);
+	run_scan(&s, &o, &st);
+	cr_expect_eq(s.n, 1);
+	cr_expect_eq(st.skipped, 2);
+	cr_expect_eq(s.line[0], 3);
+}
+
+Test(scan, time_parse_and_format)
+{
+	int64_t t;
+	char buf[40];
+
+	cr_assert(scan_parse_time("2024-02-29 13:14:15", &t));
+	cr_assert_str_eq(scan_format_time(t, false, 0, buf),
+	    "2024-02-29T13:14:15");
+	cr_assert_str_eq(scan_format_time(t, true, -330, buf),
+	    "2024-02-29T13:14:15-05:30");
+	cr_assert_not(scan_parse_time("2023-02-29", &t));
+	cr_assert_not(scan_parse_time("2023-1-5", &t));
+	cr_assert_not(scan_parse_time("2023-01-05T1", &t));
+}

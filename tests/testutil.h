@@ -1,0 +1,149 @@
+/*
+ * tests/testutil.h - helpers for tests that run the built binary and read
+ * its CSV output (header-only; each test file includes it once).
+ */
+#ifndef SUBSUBMIT_TESTS_TESTUTIL_H
+#define SUBSUBMIT_TESTS_TESTUTIL_H
+
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define MAX_COLS	32
+
+struct csv_table {
+	char	*cols[MAX_COLS];	/* header names */
+	int	 ncols;
+	char	***rows;		/* rows[i][j] */
+	size_t	 nrows;
+	size_t	 cap;
+	/* parser state */
+	char	*cur[MAX_COLS];
+	int	 ncur;
+	bool	 header_done;
+};
+
+static inline void
+tbl_cell(void *s, size_t len, void *arg)
+{
+	struct csv_table *t = arg;
+	char *c = malloc(len + 1);
+
+	memcpy(c, s, len);
+	c[len] = '\0';
+	if (t->ncur < MAX_COLS)
+		t->cur[t->ncur++] = c;
+	else
+		free(c);
+}
+
+static inline void
+tbl_row(int ch, void *arg)
+{
+	struct csv_table *t = arg;
+	int i;
+
+	(void)ch;
+	if (!t->header_done) {
+		for (i = 0; i < t->ncur; i++)
+			t->cols[i] = t->cur[i];
+		t->ncols = t->ncur;
+		t->header_done = true;
+	} else {
+		if (t->nrows == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 256;
+			t->rows = realloc(t->rows, t->cap * sizeof(*t->rows));
+		}
+		t->rows[t->nrows] = calloc(MAX_COLS, sizeof(char *));
+		for (i = 0; i < t->ncur; i++)
+			t->rows[t->nrows][i] = t->cur[i];
+		t->nrows++;
+	}
+	t->ncur = 0;
+}
+
+/* tbl_load - parse a CSV file (first row = header); 0 on success. */
+static inline int
+tbl_load(const char *path, struct csv_table *t)
+{
+	struct csv_parser p;
+	char buf[65536];
+	size_t n;
+	FILE *fp = fopen(path, "r");
+
+	memset(t, 0, sizeof(*t));
+	if (fp == NULL || csv_init(&p, CSV_APPEND_NULL) != 0)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		csv_parse(&p, buf, n, tbl_cell, tbl_row, t);
+	csv_fini(&p, tbl_cell, tbl_row, t);
+	csv_free(&p);
+	fclose(fp);
+	return 0;
+}
+
+/* tbl_col - index of a header name, or -1. */
+static inline int
+tbl_col(const struct csv_table *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static inline const char *
+tbl_get(const struct csv_table *t, size_t row, const char *name)
+{
+	int c = tbl_col(t, name);
+
+	if (c < 0 || t->rows[row][c] == NULL)
+		return "";
+	return t->rows[row][c];
+}
+
+/*
+ * run_cmd - run a shell command line built by the test (no log text in
+ * it), return the exit status (or 128+signal).
+ */
+static inline int
+run_cmd(const char *cmdline)
+{
+	int st = system(cmdline);
+
+	if (st == -1)
+		return -1;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+static inline const char *
+env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : dflt;
+}
+
+/*
+ * tmp_path - a scratch file name under TEST_TMPDIR; the result stays valid
+ * for the next 7 calls.
+ */
+static inline const char *
+tmp_path(const char *leaf)
+{
+	static char buf[8][4096];
+	static unsigned next;
+	char *b = buf[next++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s/%s.%d", env_or("TEST_TMPDIR", "/tmp"),
+	    leaf, (int)getpid());
+	return b;
+}
+
+#endif
