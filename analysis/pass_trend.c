@@ -160,6 +160,8 @@ count_distinct(struct pair *v, size_t n, uint32_t *out)
 {
 	size_t i;
 
+	if (n == 0)
+		return;
 	qsort(v, n, sizeof(*v), cmp_pair);
 	for (i = 0; i < n; i++)
 		if (i == 0 || cmp_pair(&v[i], &v[i - 1]) != 0)

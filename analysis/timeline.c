@@ -390,16 +390,31 @@ is_postfix_failure(const struct event *e)
 }
 
 /*
+ * score - how well a back-end line dt seconds before the Postfix warning
+ * fits: Dovecot holds a failure reply for auth_failure_delay (2 s) before
+ * Postfix logs it, so 2 s is best, and earlier beats later.
+ */
+static int64_t
+score(int64_t dt)
+{
+	int64_t off = dt - 2;
+
+	return (off < 0 ? -off * 2 + 1 : off * 2);
+}
+
+/*
  * match_one - the back-end line for Postfix failure p among the events
- * v[lo..n) of one address; returns its position or -1, and says whether
- * another unused candidate with another user tied with it.
+ * v[lo..n) of one address: the unused candidate whose delay fits best,
+ * the oldest of equals (Dovecot answers in the order it checked).
+ * Returns its position or -1, and says whether another unused candidate
+ * naming another user fitted as well.
  */
 static ptrdiff_t
 match_one(struct timeline *tl, const uint32_t *v, size_t lo, size_t n,
-    const struct event *p, uint8_t *used, bool *tie)
+    const struct event *p, const uint8_t *used, bool *tie)
 {
 	ptrdiff_t best = -1;
-	int64_t bestd = 0;
+	int64_t bests = 0;
 	size_t j;
 
 	*tie = false;
@@ -414,13 +429,11 @@ match_one(struct timeline *tl, const uint32_t *v, size_t lo, size_t n,
 			continue;
 		if (p->account != 0 && d->account != p->account)
 			continue;
-		/* nearest wins; at equal distance the earlier one */
-		if (best < 0 || llabs(dt) < llabs(bestd) ||
-		    (llabs(dt) == llabs(bestd) && dt > bestd)) {
+		if (best < 0 || score(dt) < bests) {
 			best = (ptrdiff_t)j;
-			bestd = dt;
+			bests = score(dt);
 			*tie = false;
-		} else if (dt == bestd &&
+		} else if (score(dt) == bests &&
 		    tl->ev[v[best]].account != d->account)
 			*tie = true;
 	}

@@ -8,8 +8,10 @@
  * After loading, the store is sorted by time and two passes run:
  *  - attribution (formats.md 10): a Postfix SASL failure that names no
  *    user gets the account of the Dovecot back-end line that explains it
- *    (same host, same address, no session id, 1 s before to 5 s after,
- *    one to one, nearest earlier first; ties are marked ambiguous);
+ *    (same host, same address, no session id, written from 5 s before to
+ *    1 s after the warning, one to one, the delay closest to Dovecot's
+ *    2 s failure delay first, the oldest of equals; a tie between two
+ *    users is marked ambiguous);
  *  - sessions: a successful AUTH in a Postfix smtpd session (host, pid;
  *    connect to disconnect) whose failures named an account, or whose
  *    messages were submitted as one, is given that account.

@@ -7,6 +7,7 @@
 
 int	cmd_errors(int argc, char **argv);
 int	cmd_events(int argc, char **argv);
+int	cmd_plot_errors(int argc, char **argv);
 
 /* Usage lines, word for word the SYNOPSIS of the man page. */
 #define USAGE_EVENTS "subsubmit events [-qv] [--format csv|text] " \
@@ -17,5 +18,10 @@ int	cmd_events(int argc, char **argv);
 	"[--service list] [--format csv|text] [--since time] " \
 	"[--until time] [--year year] [--service-map name=service] " \
 	"[--strict] path ..."
+
+#define USAGE_PLOT_ERRORS "subsubmit plot-errors [-qv] -o file " \
+	"[--by year|month|week|day] [--service list] [--log] [--size WxH] " \
+	"[--title text] [--script dir] [--since time] [--until time] " \
+	"[--year year] [--service-map name=service] [--strict] path ..."
 
 #endif

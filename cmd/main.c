@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{ "events", cmd_events, "list every recognized event, in time order",
 	    USAGE_EVENTS },
 	{ "help", NULL, "show help for a command", "subsubmit help [command]" },
+	{ "plot-errors", cmd_plot_errors, "chart of authentication failures "
+	    "per period and service", USAGE_PLOT_ERRORS },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

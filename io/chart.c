@@ -41,7 +41,7 @@ extern char **environ;
 static const struct format {
 	const char		*ext;
 	enum chart_format	 fmt;
-	const char		*tmpname;	/* gnuplot's output, in tmpdir */
+	const char		*tmpname;	/* in the temporary dir */
 	const char		*terminal;
 	double			 div;
 } formats[] = {
@@ -78,8 +78,11 @@ static const char script_body[] =
     "set style histogram clustered gap 1\n"
     "set style fill solid 1.0 noborder\n"
     "set xtics nomirror scale 0\n"
+    "set xrange [-0.6:NPERIODS-0.4]\n"
+    "set offsets 0, 0, graph 0.2, 0\n"
     "set ytics nomirror\n"
-    "set grid ytics lc rgb \"#d0d0d0\"\n"
+    "set style line 100 lc rgb \"#d8d8d8\" lw 1 dt 1\n"
+    "set grid ytics ls 100\n"
     "set border 3\n"
     "set linetype 1 lc rgb \"#1f77b4\"\n"
     "set linetype 2 lc rgb \"#ff7f0e\"\n"
@@ -249,8 +252,14 @@ data_lines(struct sbuf *sb, const struct chart_in *in)
 	sbuf_addc(sb, '\n');
 	for (p = 0; p < in->nperiods; p++) {
 		add_field(sb, &tmp, in->label[p]);
-		/* Ticks mark years: the first period of each one. */
-		if (p == 0 || in->year[p] != in->year[p - 1])
+		/*
+		 * Ticks mark years, at the first period of each one; a
+		 * short chart labels every period instead.
+		 */
+		if (in->nperiods <= CHART_LABEL_ALL) {
+			sbuf_addc(sb, '\t');
+			add_field(sb, &tmp, in->label[p]);
+		} else if (p == 0 || in->year[p] != in->year[p - 1])
 			sbuf_addf(sb, "\t\"%d\"", (int)in->year[p]);
 		else
 			sbuf_adds(sb, "\t\"\"");
@@ -283,9 +292,10 @@ chart_write_script(const struct chart_in *in, const struct chart_opts *o,
 	struct sbuf sb = SBUF_INIT;
 	enum chart_status st;
 
-	sbuf_adds(&sb, "# subsubmit plot-errors: gnuplot -c THIS-FILE "
+	sbuf_adds(&sb, "# subsubmit plot-errors: gnuplot -d -c THIS-FILE "
 	    "OUTPUT DATA TITLE YLABEL\n");
-	sbuf_addf(&sb, "NSERIES = %zu\n", in->nseries);
+	sbuf_addf(&sb, "NPERIODS = %zu\nNSERIES = %zu\n", in->nperiods,
+	    in->nseries);
 	sbuf_addf(&sb, f->terminal, o->width / f->div, o->height / f->div,
 	    o->width / f->div, o->height / f->div);
 	sbuf_adds(&sb, script_body);
@@ -300,14 +310,16 @@ void
 chart_argv(const char *argv[CHART_ARGC + 1], const char *gp,
     const char *out, const char *dat, const struct chart_opts *o)
 {
+	/* -d: no ~/.gnuplot or gnuplotrc, so every chart looks the same. */
 	argv[0] = "gnuplot";
-	argv[1] = "-c";
-	argv[2] = gp;
-	argv[3] = out;
-	argv[4] = dat;
-	argv[5] = o->title;
-	argv[6] = o->ylabel;
-	argv[7] = NULL;
+	argv[1] = "-d";
+	argv[2] = "-c";
+	argv[3] = gp;
+	argv[4] = out;
+	argv[5] = dat;
+	argv[6] = o->title;
+	argv[7] = o->ylabel;
+	argv[8] = NULL;
 }
 
 /* add_shell_word - s as one shell word, single-quoted when needed. */

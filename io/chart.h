@@ -27,7 +27,7 @@ struct chart_in {
 	const int32_t		*year;		/* year of each period */
 	size_t			 nseries;
 	const char *const	*series;	/* legend names (untrusted) */
-	const uint64_t		*values;	/* [period * nseries + series] */
+	const uint64_t		*values;	/* [period * nseries + s] */
 };
 
 enum chart_format {
@@ -53,6 +53,7 @@ enum chart_status {
 	CHART_EGNUPLOT,		/* gnuplot failed */
 };
 
+#define CHART_LABEL_ALL		24	/* up to this many periods, each is labelled */
 #define CHART_SIZE_MIN		100
 #define CHART_SIZE_MAX		10000
 #define CHART_WIDTH		1200
@@ -77,8 +78,10 @@ bool	chart_parse_size(const char *s, int *w, int *h);
 
 /*
  * chart_write_data - write the data file: a header line ("period", "tick",
- * then one name per series) and one line per period (label, year tick or
- * "", then the counts).  Text fields are escaped and double-quoted.
+ * then one name per series) and one line per period (label; tick: the
+ * year at the first period of each year and "" elsewhere, or the label
+ * itself on charts of at most CHART_LABEL_ALL periods; then the counts).
+ * Text fields are escaped and double-quoted.
  */
 enum chart_status chart_write_data(const struct chart_in *,
 	    const char *dat_path, struct sbuf *err);
@@ -92,10 +95,10 @@ enum chart_status chart_write_script(const struct chart_in *,
 	    const struct chart_opts *, const char *gp_path, struct sbuf *err);
 
 /*
- * chart_argv - the argument vector gnuplot is run with: "gnuplot", "-c",
- * gp, out, dat, title, ylabel, NULL.  The pointers are borrowed.
+ * chart_argv - the argument vector gnuplot is run with: "gnuplot", "-d",
+ * "-c", gp, out, dat, title, ylabel, NULL.  The pointers are borrowed.
  */
-#define CHART_ARGC	7
+#define CHART_ARGC	8
 void	chart_argv(const char *argv[CHART_ARGC + 1], const char *gp,
 	    const char *out, const char *dat, const struct chart_opts *);
 

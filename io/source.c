@@ -333,7 +333,8 @@ list_names(DIR *dir, const char *arg, char ***namesp, struct sbuf *err)
 		free(names);
 		return -1;
 	}
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
 	*namesp = names;
 	return (ssize_t)n;
 }
