@@ -20,6 +20,7 @@
 
 #include "analysis/intern.h"
 #include "io/diag.h"
+#include "io/numfmt.h"
 #include "io/parse_dovecot.h"
 #include "io/parse_postfix.h"
 #include "io/reader.h"
@@ -28,13 +29,23 @@
 
 #define SHOW_SKIPS	10
 
-/* A multiset of 64-bit line hashes (open addressing, 0 = empty). */
+/*
+ * The event lines of one file, as 64-bit hashes in file order, and the
+ * latest time among them.  Appending is sequential and cheap; only when
+ * the next file starts before this one ended is the list sorted, and
+ * then the next file's early lines are looked up in it, each copy used
+ * once (a multiset).
+ */
 struct dupset {
-	uint64_t	*key;
-	uint32_t	*cnt;
-	size_t		 cap;
-	size_t		 n;
+	uint64_t	*h;
+	uint8_t		*taken;
+	size_t		 n, cap;
+	int64_t		 last;		/* latest event time */
+	bool		 sorted;
 };
+
+/* Lines of the next file up to this long after the seam are checked. */
+#define OVERLAP_SLACK	3600
 
 struct filectx {
 	const struct scan_opts	*opts;
@@ -57,65 +68,63 @@ struct filectx {
 static void
 dupset_release(struct dupset *d)
 {
-	free(d->key);
-	free(d->cnt);
+	free(d->h);
+	free(d->taken);
 	memset(d, 0, sizeof(*d));
-}
-
-static size_t
-dupset_slot(const struct dupset *d, uint64_t h)
-{
-	size_t i = (size_t)h & (d->cap - 1);
-
-	while (d->key[i] != 0 && d->key[i] != h)
-		i = (i + 1) & (d->cap - 1);
-	return i;
+	d->last = INT64_MIN;
 }
 
 static void
-dupset_add(struct dupset *d, uint64_t h)
+dupset_add(struct dupset *d, uint64_t h, int64_t when)
 {
-	size_t i;
-
-	if (st_mult(d->n + 1, 4) > st_mult(d->cap, 3)) {
-		struct dupset old = *d;
-		size_t j;
-
-		d->cap = old.cap ? st_mult(old.cap, 2) : 1024;
-		d->key = xcalloc(d->cap, sizeof(*d->key));
-		d->cnt = xcalloc(d->cap, sizeof(*d->cnt));
-		d->n = 0;
-		for (j = 0; j < old.cap; j++) {
-			if (old.key[j] == 0)
-				continue;
-			i = dupset_slot(d, old.key[j]);
-			d->key[i] = old.key[j];
-			d->cnt[i] = old.cnt[j];
-			d->n++;
-		}
-		dupset_release(&old);
+	if (d->n == d->cap) {
+		d->cap = d->cap ? st_mult(d->cap, 2) : 4096;
+		d->h = xreallocarray(d->h, d->cap, sizeof(*d->h));
 	}
-	i = dupset_slot(d, h);
-	if (d->key[i] == 0) {
-		d->key[i] = h;
-		d->n++;
-	}
-	d->cnt[i]++;
+	d->h[d->n++] = h;
+	if (when > d->last)
+		d->last = when;
 }
 
-/* dupset_take - true (and one copy used up) when h is in the set. */
-static bool
-dupset_take(struct dupset *d, uint64_t h)
+static int
+cmp_u64(const void *a, const void *b)
 {
-	size_t i;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	if (d->cap == 0)
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * dupset_take - true (and one copy used up) when a line with hash h at
+ * time when was already in the previous file.
+ */
+static bool
+dupset_take(struct dupset *d, uint64_t h, int64_t when)
+{
+	size_t lo = 0, hi;
+
+	if (d->n == 0 || when > d->last + OVERLAP_SLACK)
 		return false;
-	i = dupset_slot(d, h);
-	if (d->key[i] == 0 || d->cnt[i] == 0)
-		return false;
-	d->cnt[i]--;
-	return true;
+	if (!d->sorted) {
+		qsort(d->h, d->n, sizeof(*d->h), cmp_u64);
+		d->taken = xcalloc(d->n, 1);
+		d->sorted = true;
+	}
+	hi = d->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->h[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < d->n && d->h[lo] == h; lo++)
+		if (!d->taken[lo]) {
+			d->taken[lo] = 1;
+			return true;
+		}
+	return false;
 }
 
 /* skip - count a bad line; show the first few with their locator. */
@@ -391,13 +400,11 @@ deliver(struct linectx *lc, struct span line, uint64_t lineno,
 	struct scan_event se;
 	uint64_t h = hash64(line.p, line.len);
 
-	if (h == 0)
-		h = 1;	/* 0 marks an empty slot */
-	if (dupset_take(fc->prev, h)) {
+	if (dupset_take(fc->prev, h, when)) {
 		lc->st->duplicates++;
 		return 0;
 	}
-	dupset_add(fc->cur, h);
+	dupset_add(fc->cur, h, when);
 	lc->st->events++;
 	if ((o->has_since && when < o->since) ||
 	    (o->has_until && when >= o->until))
@@ -669,7 +676,8 @@ int
 scan_run(const struct source_list *l, const struct scan_opts *o,
     scan_fn fn, void *arg, struct scan_stats *st)
 {
-	struct dupset sets[2] = { { 0 }, { 0 } };
+	struct dupset sets[2] = { { NULL, NULL, 0, 0, INT64_MIN, false },
+	    { NULL, NULL, 0, 0, INT64_MIN, false } };
 	struct filectx fc;
 	struct linectx lc = { &fc, fn, arg, st };
 	struct progress pg;
@@ -770,20 +778,36 @@ scan_format_time(int64_t when, bool has_off, int off_min, char *buf)
 {
 	int64_t days = when / 86400, rem = when % 86400;
 	int32_t year;
-	int mon, mday, n;
+	int mon, mday;
 
 	if (rem < 0) {
 		rem += 86400;
 		days--;
 	}
 	civil_from_days(days, &year, &mon, &mday);
-	n = snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d", (int)year, mon,
-	    mday, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
-	if (has_off && n > 0 && n < 32) {
+	if (year < 0 || year > 9999)
+		year = 0;
+	/* YYYY-MM-DDTHH:MM:SS, without printf: this runs once per row. */
+	fmt_digits(buf, (unsigned)year, 4);
+	buf[4] = '-';
+	fmt_digits(buf + 5, (unsigned)mon, 2);
+	buf[7] = '-';
+	fmt_digits(buf + 8, (unsigned)mday, 2);
+	buf[10] = 'T';
+	fmt_digits(buf + 11, (unsigned)(rem / 3600), 2);
+	buf[13] = ':';
+	fmt_digits(buf + 14, (unsigned)(rem / 60 % 60), 2);
+	buf[16] = ':';
+	fmt_digits(buf + 17, (unsigned)(rem % 60), 2);
+	buf[19] = '\0';
+	if (has_off) {
 		int a = off_min < 0 ? -off_min : off_min;
 
-		snprintf(buf + n, (size_t)(32 - n), "%c%02d:%02d",
-		    off_min < 0 ? '-' : '+', a / 60, a % 60);
+		buf[19] = off_min < 0 ? '-' : '+';
+		fmt_digits(buf + 20, (unsigned)(a / 60 % 100), 2);
+		buf[22] = ':';
+		fmt_digits(buf + 23, (unsigned)(a % 60), 2);
+		buf[25] = '\0';
 	}
 	return buf;
 }

@@ -6,11 +6,11 @@
 #include "io/out_csv.h"
 
 #include <csv.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "io/escape.h"
+#include "io/numfmt.h"
 
 void
 csv_out_init(struct csv_out *c, FILE *fp)
@@ -18,7 +18,6 @@ csv_out_init(struct csv_out *c, FILE *fp)
 	c->fp = fp;
 	sbuf_init(&c->row);
 	sbuf_init(&c->cell);
-	sbuf_init(&c->quoted);
 	c->ncells = 0;
 }
 
@@ -27,46 +26,65 @@ csv_out_release(struct csv_out *c)
 {
 	sbuf_release(&c->row);
 	sbuf_release(&c->cell);
-	sbuf_release(&c->quoted);
 }
 
 /* needs_quotes - RFC 4180: separators, quotes, line breaks, edge spaces. */
 static bool
 needs_quotes(const char *p, size_t n)
 {
+	size_t i;
+
 	if (n == 0)
 		return false;
 	if (p[0] == ' ' || p[n - 1] == ' ')
 		return true;
-	return memchr(p, ',', n) != NULL || memchr(p, '"', n) != NULL ||
-	    memchr(p, '\n', n) != NULL || memchr(p, '\r', n) != NULL;
+	for (i = 0; i < n; i++)
+		if (p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r')
+			return true;
+	return false;
 }
 
-/* add_cell - append the prepared cell text to the row. */
+/* quote_tail - quote the cell text at row[start..] in place. */
+static void
+quote_tail(struct csv_out *c, size_t start)
+{
+	size_t n = c->row.len - start, need;
+
+	sbuf_reset(&c->cell);
+	sbuf_add(&c->cell, c->row.buf + start, n);
+	c->row.len = start;
+	need = csv_write(NULL, 0, c->cell.buf, n);
+	sbuf_grow(&c->row, need);
+	csv_write(c->row.buf + start, need, c->cell.buf, n);
+	c->row.len = start + need;
+	c->row.buf[c->row.len] = '\0';
+}
+
+/* add_cell - append a cell of text that needs no escaping. */
 static void
 add_cell(struct csv_out *c, const char *p, size_t n)
 {
-	size_t need;
+	size_t start;
 
 	if (c->ncells++ > 0)
 		sbuf_addc(&c->row, ',');
-	if (!needs_quotes(p, n)) {
-		sbuf_add(&c->row, p, n);
-		return;
-	}
-	need = csv_write(NULL, 0, p, n);
-	sbuf_reset(&c->quoted);
-	sbuf_grow(&c->quoted, need);
-	csv_write(c->quoted.buf, need, p, n);
-	sbuf_add(&c->row, c->quoted.buf, need);
+	start = c->row.len;
+	sbuf_add(&c->row, p, n);
+	if (needs_quotes(p, n))
+		quote_tail(c, start);
 }
 
 void
 csv_out_text(struct csv_out *c, const char *p, size_t len)
 {
-	sbuf_reset(&c->cell);
-	escape_csv_cell(&c->cell, p, len);
-	add_cell(c, c->cell.buf, c->cell.len);
+	size_t start;
+
+	if (c->ncells++ > 0)
+		sbuf_addc(&c->row, ',');
+	start = c->row.len;
+	escape_csv_cell(&c->row, p, len);
+	if (needs_quotes(c->row.buf + start, c->row.len - start))
+		quote_tail(c, start);
 }
 
 void
@@ -79,9 +97,8 @@ void
 csv_out_u64(struct csv_out *c, uint64_t v)
 {
 	char b[24];
-	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
 
-	add_cell(c, b, (size_t)n);
+	add_cell(c, b, fmt_u64(b, v));
 }
 
 int

@@ -19,7 +19,6 @@ struct csv_out {
 	FILE		*fp;
 	struct sbuf	 row;
 	struct sbuf	 cell;
-	struct sbuf	 quoted;
 	int		 ncells;
 };
 

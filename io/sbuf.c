@@ -36,9 +36,9 @@ sbuf_reset(struct sbuf *sb)
 		sb->buf[0] = '\0';
 }
 
-/* sbuf_grow - make room for extra more bytes plus the NUL. */
+/* sbuf_grow_slow - make room for extra more bytes plus the NUL. */
 void
-sbuf_grow(struct sbuf *sb, size_t extra)
+sbuf_grow_slow(struct sbuf *sb, size_t extra)
 {
 	size_t want = st_add(st_add(sb->len, extra), 1);
 	size_t ncap;
@@ -56,24 +56,6 @@ sbuf_grow(struct sbuf *sb, size_t extra)
 	} else
 		sb->buf = xrealloc(sb->buf, ncap);
 	sb->cap = ncap;
-}
-
-void
-sbuf_add(struct sbuf *sb, const void *p, size_t n)
-{
-	sbuf_grow(sb, n);
-	if (n > 0)
-		memcpy(sb->buf + sb->len, p, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void
-sbuf_addc(struct sbuf *sb, char c)
-{
-	sbuf_grow(sb, 1);
-	sb->buf[sb->len++] = c;
-	sb->buf[sb->len] = '\0';
 }
 
 void

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct sbuf {
 	char	*buf;
@@ -24,9 +25,36 @@ extern char sbuf_empty[];
 void	sbuf_init(struct sbuf *);
 void	sbuf_release(struct sbuf *);	/* no-op on a zeroed or SBUF_INIT sbuf */
 void	sbuf_reset(struct sbuf *);	/* len = 0, keeps capacity */
-void	sbuf_grow(struct sbuf *, size_t extra);
-void	sbuf_add(struct sbuf *, const void *, size_t);
-void	sbuf_addc(struct sbuf *, char);
+/* sbuf_grow_slow - make room for extra more bytes; see sbuf_grow(). */
+void	sbuf_grow_slow(struct sbuf *, size_t extra);
+
+/* sbuf_grow - make room for extra more bytes plus the NUL. */
+static inline void
+sbuf_grow(struct sbuf *sb, size_t extra)
+{
+	if (sb->cap == 0 || extra >= sb->cap - sb->len)
+		sbuf_grow_slow(sb, extra);
+}
+
+/* sbuf_add - append n bytes (binary safe). */
+static inline void
+sbuf_add(struct sbuf *sb, const void *p, size_t n)
+{
+	sbuf_grow(sb, n);
+	if (n > 0)
+		memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void
+sbuf_addc(struct sbuf *sb, char c)
+{
+	sbuf_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
 void	sbuf_adds(struct sbuf *, const char *);
 void	sbuf_addf(struct sbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

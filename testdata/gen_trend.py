@@ -356,7 +356,7 @@ def month_plan(r, p, idx, t0, t1):
             ev.append((r.randint(day, day + 86399), "noise_sub",
                        (public_ip(r), r.choice((587, 465)))))
     for u in users:
-        for _ in range(poisson(r, 1.5)):    # mistyped SMTP password
+        for _ in range(poisson(r, 1.2)):    # mistyped SMTP password
             host, ip = r.choice(u["ips"])
             ev.append((r.randint(lo, hi), "submit",
                        (u, host, ip, r.choice((1, 1, 1, 2, 3)))))
