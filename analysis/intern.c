@@ -105,6 +105,22 @@ intern_str_id(struct intern_str *t, const char *p, size_t len)
 	return id;
 }
 
+uint32_t
+intern_str_find(const struct intern_str *t, const char *p, size_t len)
+{
+	uint32_t i, id;
+
+	if (len == 0 || t->cap == 0)
+		return 0;
+	i = (uint32_t)hash64(p, len) & (t->cap - 1);
+	while ((id = t->slot[i]) != 0) {
+		if (t->v[id].len == len && memcmp(t->v[id].s, p, len) == 0)
+			return id;
+		i = (i + 1) & (t->cap - 1);
+	}
+	return 0;
+}
+
 const char *
 intern_str_get(const struct intern_str *t, uint32_t id, size_t *len)
 {

@@ -37,6 +37,9 @@ void	intern_str_init(struct intern_str *, struct arena *);
 void	intern_str_release(struct intern_str *);
 /* intern_str_id - the id of p[0..len) (added if new); 0 for len 0. */
 uint32_t intern_str_id(struct intern_str *, const char *p, size_t len);
+/* intern_str_find - the id of p[0..len), or 0 when it was never added. */
+uint32_t intern_str_find(const struct intern_str *, const char *p,
+    size_t len);
 /* intern_str_get - the NUL-terminated string of an id ("" for 0). */
 const char *intern_str_get(const struct intern_str *, uint32_t id,
     size_t *len);

@@ -243,6 +243,82 @@ track_session(struct loader *ld, const struct scan_event *se,
 	}
 }
 
+/* note_name - remember the reverse name logged for an address. */
+static void
+note_name(struct timeline *tl, uint32_t ip, struct span name)
+{
+	if (ip == 0 || name.len == 0 || span_eq(name, "unknown"))
+		return;
+	if (ip >= tl->ip_name_cap) {
+		size_t ncap = tl->ip_name_cap ? tl->ip_name_cap : 1024;
+
+		while (ncap <= ip)
+			ncap = st_mult(ncap, 2);
+		tl->ip_name = xreallocarray(tl->ip_name, ncap,
+		    sizeof(*tl->ip_name));
+		memset(tl->ip_name + tl->ip_name_cap, 0,
+		    (ncap - tl->ip_name_cap) * sizeof(*tl->ip_name));
+		tl->ip_name_cap = ncap;
+	}
+	if (tl->ip_name[ip] == 0)
+		tl->ip_name[ip] = intern_str_id(&tl->names, name.p, name.len);
+}
+
+/* file_index - the index of the event's file, added when new. */
+static uint16_t
+file_index(struct loader *ld, const char *file)
+{
+	struct timeline *tl = ld->tl;
+
+	if (file != ld->last_file) {
+		ld->last_file = file;
+		if (tl->nfiles < UINT16_MAX) {
+			tl->files = xreallocarray(tl->files, tl->nfiles + 1,
+			    sizeof(*tl->files));
+			tl->files[tl->nfiles] = arena_memdup(&tl->arena, file,
+			    strlen(file));
+			ld->file_idx = (uint16_t)tl->nfiles++;
+		}
+	}
+	return ld->file_idx;
+}
+
+/* follow_mail - the ledger: submissions, recipient counts, outcomes. */
+static void
+follow_mail(struct loader *ld, const struct scan_event *se, struct event *e)
+{
+	struct timeline *tl = ld->tl;
+	const struct raw_event *ev = se->ev;
+	int64_t m;
+
+	switch (ev->kind) {
+	case EV_SUBMIT: {
+		struct message msg = { e->when, e->account, e->ip, e->line,
+		    e->source, 0, 0, 0, 0, 0, 0, 0, e->host, 0 };
+
+		ledger_submit(&tl->ledger, e->host, ev->queue_id, &msg);
+		break;
+	}
+	case EV_QUEUED:
+		ledger_queued(&tl->ledger, e->host, ev->queue_id,
+		    (uint32_t)se->when, ev->count);
+		break;
+	case EV_DELIVERY:
+	case EV_DNSBL:
+		m = ledger_delivery(&tl->ledger, e->host, ev->queue_id,
+		    (uint32_t)se->when, ev->status, ev->client_name,
+		    ev->kind == EV_DNSBL);
+		if (m >= 0) {
+			/* A listing is blamed on the message's sender. */
+			e->account = tl->ledger.msg[m].account;
+			e->ip = tl->ledger.msg[m].ip;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 /* on_event - the scan callback: intern, store, follow sessions. */
 static int
 on_event(const struct scan_event *se, void *arg)
@@ -255,37 +331,32 @@ on_event(const struct scan_event *se, void *arg)
 	struct event e;
 	uint32_t idx = UINT32_MAX;
 
+	if (se->when < 0 || se->when > (int64_t)UINT32_MAX) {
+		tl->dropped++;
+		return 0;
+	}
 	memset(&e, 0, sizeof(e));
 	e.host = cached_index(tl, tl->hosts, &tl->nhosts, &ld->last_host,
 	    se->env->host.p, se->env->host.len);
+	e.when = (uint32_t)se->when;
 	if (kept(ev->kind)) {
-		if (se->when < 0 || se->when > (int64_t)UINT32_MAX) {
-			tl->dropped++;
-			return 0;
-		}
-		if (se->file != ld->last_file) {
-			ld->last_file = se->file;
-			if (tl->nfiles < UINT16_MAX) {
-				tl->files = xreallocarray(tl->files,
-				    tl->nfiles + 1, sizeof(*tl->files));
-				tl->files[tl->nfiles] = arena_memdup(&tl->arena,
-				    se->file, strlen(se->file));
-				ld->file_idx = (uint16_t)tl->nfiles++;
-			}
-		}
-		e.when = (uint32_t)se->when;
+		e.source = file_index(ld, se->file);
 		e.account = intern_str_id(&tl->accounts, ev->account.p,
 		    ev->account.len);
 		e.ip = ev->has_ip ? intern_ip_id(&tl->ips, &ev->ip) : 0;
 		e.line = se->line > UINT32_MAX ? UINT32_MAX :
 		    (uint32_t)se->line;
-		e.source = ld->file_idx;
 		e.kind = (uint8_t)ev->kind;
 		e.service = cached_index(tl, tl->services, &tl->nservices,
 		    &ld->last_svc, se->service, strlen(se->service));
 		e.flags = store_flags(ev, postfix);
-		idx = append(tl, &e, se->count);
+		if (ev->kind != EV_DNSBL)
+			note_name(tl, e.ip, ev->client_name);
 	}
+	if (postfix)
+		follow_mail(ld, se, &e);
+	if (kept(ev->kind))
+		idx = append(tl, &e, se->count);
 	if (postfix)
 		track_session(ld, se, &e, idx);
 	return 0;
@@ -502,6 +573,42 @@ resolve_links(struct timeline *tl, const struct link *links, size_t n)
 	}
 }
 
+static const struct message *msg_base;
+
+static int
+cmp_msg(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const struct message *p = &msg_base[x], *q = &msg_base[y];
+
+	if (p->account != q->account)
+		return p->account < q->account ? -1 : 1;
+	if (p->when != q->when)
+		return p->when < q->when ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* build_msg_view - ledger messages grouped by account, in time order. */
+static void
+build_msg_view(struct timeline *tl)
+{
+	size_t i, n = tl->ledger.n;
+	uint32_t *idx = xreallocarray(NULL, n ? n : 1, sizeof(*idx));
+	uint32_t *start = xcalloc(tl->accounts.n + 1, sizeof(*start));
+
+	for (i = 0; i < n; i++) {
+		idx[i] = (uint32_t)i;
+		start[tl->ledger.msg[i].account + 1]++;
+	}
+	for (i = 1; i <= tl->accounts.n; i++)
+		start[i] += start[i - 1];
+	msg_base = tl->ledger.msg;
+	if (n > 1)
+		qsort(idx, n, sizeof(*idx), cmp_msg);
+	tl->msg_by_account = idx;
+	tl->msg_account_start = start;
+}
+
 int
 timeline_build(struct timeline *tl, const struct source_list *files,
     const struct scan_opts *o)
@@ -512,7 +619,9 @@ timeline_build(struct timeline *tl, const struct source_list *files,
 	memset(tl, 0, sizeof(*tl));
 	memset(&ld, 0, sizeof(ld));
 	intern_str_init(&tl->accounts, &tl->arena);
+	intern_str_init(&tl->names, &tl->arena);
 	intern_ip_init(&tl->ips);
+	ledger_init(&tl->ledger);
 	ld.tl = tl;
 	rc = scan_run(files, o, on_event, &ld, &tl->stats);
 	free(ld.sess);
@@ -523,6 +632,7 @@ timeline_build(struct timeline *tl, const struct source_list *files,
 	free(ld.links);
 	build_view(tl, tl->accounts.n, false, &tl->by_account,
 	    &tl->account_start);
+	build_msg_view(tl);
 	diag_info("timeline: %zu events, %u accounts, %u addresses, "
 	    "%llu failures attributed (%llu ambiguous), %llu successes "
 	    "linked to a session's account", tl->n, tl->accounts.n - 1,
@@ -535,6 +645,11 @@ timeline_build(struct timeline *tl, const struct source_list *files,
 void
 timeline_release(struct timeline *tl)
 {
+	ledger_release(&tl->ledger);
+	free(tl->msg_by_account);
+	free(tl->msg_account_start);
+	intern_str_release(&tl->names);
+	free(tl->ip_name);
 	intern_str_release(&tl->accounts);
 	intern_ip_release(&tl->ips);
 	free(tl->files);
@@ -551,6 +666,14 @@ const char *
 timeline_account(const struct timeline *tl, uint32_t id)
 {
 	return intern_str_get(&tl->accounts, id, NULL);
+}
+
+const char *
+timeline_ip_name(const struct timeline *tl, uint32_t ip)
+{
+	if (ip == 0 || ip >= tl->ip_name_cap)
+		return "";
+	return intern_str_get(&tl->names, tl->ip_name[ip], NULL);
 }
 
 const struct ipaddr *

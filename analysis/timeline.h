@@ -26,6 +26,7 @@
 
 #include "analysis/arena.h"
 #include "analysis/intern.h"
+#include "analysis/ledger.h"
 #include "analysis/scan.h"
 #include "io/event.h"
 
@@ -70,6 +71,13 @@ struct timeline {
 	/* Views: ev indices grouped by account (ip), in time order. */
 	uint32_t		*by_account, *account_start;	/* CSR */
 	uint32_t		*by_ip, *ip_start;
+	/* The sending ledger and its per-account view (time order). */
+	struct ledger		 ledger;
+	uint32_t		*msg_by_account, *msg_account_start;
+	/* Reverse name Postfix logged for an address: names id per ip id. */
+	struct intern_str	 names;
+	uint32_t		*ip_name;
+	size_t			 ip_name_cap;
 	struct scan_stats	 stats;
 	uint64_t		 attributed;	/* failures given an account */
 	uint64_t		 ambiguous;
@@ -90,6 +98,8 @@ void	timeline_release(struct timeline *);
 /* Accessors. */
 const char *timeline_account(const struct timeline *, uint32_t id);
 const struct ipaddr *timeline_ip(const struct timeline *, uint32_t id);
+/* timeline_ip_name - the reverse name logged for an address, or "". */
+const char *timeline_ip_name(const struct timeline *, uint32_t ip);
 /* timeline_service_index - index of a service name, or -1. */
 int	timeline_service_index(const struct timeline *, const char *name);
 

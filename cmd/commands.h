@@ -7,6 +7,8 @@
 
 int	cmd_errors(int argc, char **argv);
 int	cmd_events(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
+int	cmd_timeline(int argc, char **argv);
 int	cmd_plot_errors(int argc, char **argv);
 
 /* Usage lines, word for word the SYNOPSIS of the man page. */
@@ -23,5 +25,15 @@ int	cmd_plot_errors(int argc, char **argv);
 	"[--by year|month|week|day] [--service list] [--log] [--size WxH] " \
 	"[--title text] [--script dir] [--since time] [--until time] " \
 	"[--year year] [--service-map name=service] [--strict] path ..."
+
+#define USAGE_REPORT "subsubmit report [-qv] [--format csv|text] " \
+	"[--geo file] [--asn file] [--home cc] [--trusted cidr] " \
+	"[--config file] [--threshold name=value] [--since time] " \
+	"[--until time] [--year year] [--service-map name=service] " \
+	"[--strict] path ..."
+
+#define USAGE_TIMELINE "subsubmit timeline [-qv] [--plot file] " \
+	"[--since time] [--until time] [--year year] " \
+	"[--service-map name=service] [--strict] account path ..."
 
 #endif

@@ -29,6 +29,10 @@ static const struct command commands[] = {
 	{ "help", NULL, "show help for a command", "subsubmit help [command]" },
 	{ "plot-errors", cmd_plot_errors, "chart of authentication failures "
 	    "per period and service", USAGE_PLOT_ERRORS },
+	{ "report", cmd_report, "accounts cracked and used for spam, with "
+	    "the evidence", USAGE_REPORT },
+	{ "timeline", cmd_timeline, "every event of one account, with its "
+	    "evidence", USAGE_TIMELINE },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

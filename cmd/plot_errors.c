@@ -184,7 +184,7 @@ static int
 plot(const struct plot_args *a, const struct trend *t)
 {
 	const char **label = xcalloc(t->nperiods, sizeof(*label));
-	struct chart_in in;
+	struct chart_in in = { 0 };
 	size_t p;
 	int rc;
 

@@ -256,7 +256,10 @@ data_lines(struct sbuf *sb, const struct chart_in *in)
 		 * Ticks mark years, at the first period of each one; a
 		 * short chart labels every period instead.
 		 */
-		if (in->nperiods <= CHART_LABEL_ALL) {
+		if (in->tick != NULL) {
+			sbuf_addc(sb, '\t');
+			add_field(sb, &tmp, in->tick[p]);
+		} else if (in->nperiods <= CHART_LABEL_ALL) {
 			sbuf_addc(sb, '\t');
 			add_field(sb, &tmp, in->label[p]);
 		} else if (p == 0 || in->year[p] != in->year[p - 1])

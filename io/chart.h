@@ -25,6 +25,8 @@ struct chart_in {
 	size_t			 nperiods;
 	const char *const	*label;		/* "2019-03", per period */
 	const int32_t		*year;		/* year of each period */
+	const char *const	*tick;		/* or NULL: tick text per
+						   period, "" for none */
 	size_t			 nseries;
 	const char *const	*series;	/* legend names (untrusted) */
 	const uint64_t		*values;	/* [period * nseries + s] */

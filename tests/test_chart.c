@@ -88,6 +88,7 @@ fixture_init(struct fixture *f, const char *const *series, size_t nser)
 {
 	size_t p, s;
 
+	memset(&f->in, 0, sizeof(f->in));
 	for (p = 0; p < NPER; p++) {
 		f->year[p] = (int32_t)(2019 + (p + 10) / 12);
 		snprintf(f->labels[p], sizeof(f->labels[p]), "%d-%02d",

@@ -1,0 +1,81 @@
+/*
+ * analysis/ledger.h - what each authenticated account sent.
+ *
+ * A message enters the ledger with its Postfix "client=..., sasl_username="
+ * line (the queue id, the account, the client address); the queue
+ * manager's line adds its recipient count and every delivery line of the
+ * same queue id adds its outcome: sent, deferred, bounced, and whether the
+ * remote reply cited a DNS block list.  Recipient domains are counted per
+ * message (distinct, and how many are freemail).  Delivery lines are not
+ * kept one by one: only these counters are.
+ *
+ * Queue ids are reused by Postfix once a message is gone, so a join is
+ * keyed by (host, queue id) and only honoured for LEDGER_QID_LIFE seconds
+ * after the message was submitted (Postfix's default maximal_queue_lifetime
+ * is 5 days).
+ */
+#ifndef SUBSUBMIT_ANALYSIS_LEDGER_H
+#define SUBSUBMIT_ANALYSIS_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "io/span.h"
+
+#define LEDGER_QID_LIFE	(6 * 86400)
+
+struct message {
+	uint32_t	when;		/* submitted, civil seconds */
+	uint32_t	account;	/* intern id */
+	uint32_t	ip;		/* intern id of the submitting client */
+	uint32_t	line;		/* the client= line */
+	uint16_t	source;		/* file index */
+	uint16_t	nrcpt;		/* from the queue manager */
+	uint16_t	sent, deferred, bounced, dnsbl;	/* delivery lines */
+	uint8_t		domains;	/* distinct recipient domains (cap 255) */
+	uint8_t		freemail;	/* freemail domains among them */
+	uint8_t		host;
+	uint8_t		pad;
+};
+_Static_assert(sizeof(struct message) == 32, "message record grew");
+
+struct qid_slot;
+
+struct ledger {
+	struct message	*msg;
+	size_t		 n, cap;
+	struct qid_slot	*slot;		/* open addressing on (host, qid) */
+	size_t		 scap, sn;
+};
+
+void	ledger_init(struct ledger *);
+void	ledger_release(struct ledger *);
+
+/* ledger_submit - a new message; returns its index. */
+uint32_t ledger_submit(struct ledger *, uint8_t host, struct span qid,
+    const struct message *m);
+
+/*
+ * ledger_find - the message of (host, qid) submitted at most
+ * LEDGER_QID_LIFE before when, or -1.
+ */
+int64_t	ledger_find(const struct ledger *, uint8_t host, struct span qid,
+    uint32_t when);
+
+/* ledger_queued - the queue manager's recipient count (first one wins). */
+void	ledger_queued(struct ledger *, uint8_t host, struct span qid,
+    uint32_t when, uint32_t nrcpt);
+
+/*
+ * ledger_delivery - count one delivery line (status word, recipient
+ * address, DNSBL citation) for the message of (host, qid); returns the
+ * message index, or -1 when the queue id is not a submitted message.
+ */
+int64_t	ledger_delivery(struct ledger *, uint8_t host, struct span qid,
+    uint32_t when, struct span status, struct span rcpt, bool dnsbl);
+
+/* freemail_domain - gmail.com, yahoo.*, hotmail.*, mail.ru, ... */
+bool	freemail_domain(struct span domain);
+
+#endif

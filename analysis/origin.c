@@ -1,0 +1,68 @@
+/*
+ * analysis/origin.c - country, owner and kind of an address from the
+ * operator's data files and the logged reverse name.  No network lookups.
+ */
+#include "analysis/origin.h"
+
+#include <string.h>
+
+void
+origin_db_init(struct origin_db *o)
+{
+	memset(o, 0, sizeof(*o));
+	geo_init(&o->country);
+	geo_init(&o->asn);
+	netclass_set_init(&o->trusted);
+}
+
+void
+origin_db_release(struct origin_db *o)
+{
+	geo_release(&o->country);
+	geo_release(&o->asn);
+	netclass_set_release(&o->trusted);
+}
+
+int
+origin_db_load(struct origin_db *o, const char *const *geo, size_t ngeo,
+    const char *asn, struct sbuf *err)
+{
+	size_t i;
+	int n;
+
+	if (ngeo == 0) {
+		if ((n = geo_load_defaults(&o->country, err)) < 0)
+			return -1;
+		o->ncountry_files = n;
+	}
+	for (i = 0; i < ngeo; i++) {
+		if (geo_load_country(&o->country, geo[i], err) != 0)
+			return -1;
+		o->ncountry_files++;
+	}
+	if (asn != NULL) {
+		if (geo_load_asn(&o->asn, asn, err) != 0)
+			return -1;
+		o->nasn_files++;
+	}
+	return 0;
+}
+
+void
+origin_lookup(void *ctx, const struct ipaddr *ip, const char *rdns,
+    struct ip_origin *out)
+{
+	struct origin_db *o = ctx;
+	struct geo_hit hit;
+	enum net_kind k;
+
+	memset(out, 0, sizeof(*out));
+	if (o->ncountry_files > 0 && geo_lookup(&o->country, ip, &hit))
+		memcpy(out->cc, hit.cc, sizeof(out->cc));
+	if (o->nasn_files > 0 && geo_lookup(&o->asn, ip, &hit))
+		out->asn = hit.asn;
+	k = netclass_of(&o->trusted, ip, span_make(rdns, strlen(rdns)),
+	    out->asn);
+	out->cloud = k == NET_CLOUD;
+	out->trusted = k == NET_TRUSTED || k == NET_PRIVATE;
+}

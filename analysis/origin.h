@@ -1,0 +1,40 @@
+/*
+ * analysis/origin.h - what the operator's data files say of an address:
+ * country (geo file), network owner (ASN file), hosting or residential
+ * (hosting ASNs, the reverse name Postfix logged), trusted relay
+ * (loopback, private networks, --trusted).  Feeds analysis/pass_abuse.
+ */
+#ifndef SUBSUBMIT_ANALYSIS_ORIGIN_H
+#define SUBSUBMIT_ANALYSIS_ORIGIN_H
+
+#include <stdbool.h>
+
+#include "analysis/pass_abuse.h"
+#include "io/geo.h"
+#include "io/netclass.h"
+#include "io/sbuf.h"
+
+struct origin_db {
+	struct geo_db		country;
+	struct geo_db		asn;
+	struct netclass_set	trusted;
+	int			ncountry_files;
+	int			nasn_files;
+};
+
+void	origin_db_init(struct origin_db *);
+void	origin_db_release(struct origin_db *);
+
+/*
+ * origin_db_load - load the country files (NULL: Debian's tor-geoipdb
+ * files when installed) and the ASN file (NULL: none).  Returns 0 or -1
+ * with a message in err.
+ */
+int	origin_db_load(struct origin_db *, const char *const *geo, size_t ngeo,
+    const char *asn, struct sbuf *err);
+
+/* origin_lookup - an origin_fn for pass_abuse (ctx is the origin_db). */
+void	origin_lookup(void *ctx, const struct ipaddr *, const char *rdns,
+    struct ip_origin *out);
+
+#endif

@@ -1,0 +1,837 @@
+/*
+ * analysis/pass_abuse.c - compromised-account detection.
+ *
+ * Three steps over the timeline:
+ *  1. walk each account's events in time order, keeping its networks:
+ *     home (its own), pending (new, no link to an attack yet) or suspect
+ *     (first used in a way linked to an attack: a success from an address
+ *     that was attacking the account, a new network soon after such a
+ *     crack);
+ *  2. add up what the account sent from suspect networks (the ledger),
+ *     and turn a pending network into a suspect one when its first day
+ *     was a mass mailing from a foreign or cloud address (malware era);
+ *  3. link pending networks of other accounts to the infrastructure of
+ *     bulk abuse (same address or /24) and to addresses that logged in as
+ *     several unrelated accounts, and add up again.
+ * Then each account gets its verdict from what was sent from its suspect
+ * networks.
+ */
+#include "analysis/pass_abuse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/netclass.h"
+#include "io/xalloc.h"
+
+#define DAY		86400u
+#define NET_HOME	1
+#define NET_PENDING	2
+#define NET_SUSPECT	3
+
+static const char *const verdict_names[] = {
+	"none", "at-risk", "stealth", "bulk",
+};
+
+const char *
+verdict_name(enum verdict v)
+{
+	return (unsigned)v < 4 ? verdict_names[v] : "?";
+}
+
+void
+abuse_opts_default(struct abuse_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->baseline_days = 14;
+	o->home_days = 3;
+	o->crack_window = 7 * DAY;
+	o->after_crack = 30 * DAY;
+	o->attack_fails = 5;
+	o->bulk_rcpt = 100;
+	o->cohort = 3;
+}
+
+/* A network an account logged in from, and how it was first used. */
+struct net {
+	uint64_t	key;
+	uint32_t	first, last_day;
+	uint32_t	first_ev;	/* event index of the first login */
+	uint32_t	first_ip;
+	uint16_t	days;
+	uint8_t		status;
+	const char	*why;
+};
+
+struct acct {
+	struct net	*net;
+	size_t		 nnet, cap;
+	uint32_t	 crack_at;	/* first suspect login, 0 = none */
+	uint32_t	 fails, attack_first, attack_last;
+	uint32_t	 fail_ip[8];
+	uint32_t	 nfail_ips;
+};
+
+struct ctx {
+	const struct timeline	*tl;
+	const struct abuse_opts	*o;
+	struct ip_origin	*origin;	/* per ip id */
+	uint16_t		*fail_accts;	/* distinct accounts failed */
+	uint16_t		*home_accts, *novel_accts;
+	uint32_t		*last_acct;	/* marker for the counts above */
+	uint32_t		 baseline_end;
+	char			 home_cc[3];
+};
+
+/* net_key - /24 of IPv4, /48 of IPv6, tagged so they never collide. */
+static uint64_t
+net_key(const struct timeline *tl, uint32_t ip)
+{
+	const struct ipaddr *a = timeline_ip(tl, ip);
+	uint64_t k = 0;
+	int i;
+
+	if (a == NULL)
+		return 0;
+	if (ipaddr_is_v4(a))
+		return (1ULL << 62) | (uint64_t)a->b[12] << 16 |
+		    (uint64_t)a->b[13] << 8 | a->b[14];
+	for (i = 0; i < 6; i++)
+		k = k << 8 | a->b[i];
+	return (2ULL << 62) | k;
+}
+
+static struct net *
+find_net(struct acct *ac, uint64_t key)
+{
+	size_t i;
+
+	for (i = 0; i < ac->nnet; i++)
+		if (ac->net[i].key == key)
+			return &ac->net[i];
+	return NULL;
+}
+
+static struct net *
+add_net(struct acct *ac, uint64_t key)
+{
+	if (ac->nnet == ac->cap) {
+		ac->cap = ac->cap ? ac->cap * 2 : 8;
+		ac->net = xreallocarray(ac->net, ac->cap, sizeof(*ac->net));
+	}
+	memset(&ac->net[ac->nnet], 0, sizeof(ac->net[0]));
+	ac->net[ac->nnet].key = key;
+	return &ac->net[ac->nnet++];
+}
+
+static bool
+is_success(const struct event *e)
+{
+	return e->kind == EV_AUTH_OK || e->kind == EV_SUBMIT;
+}
+
+static bool
+trusted(const struct ctx *c, uint32_t ip)
+{
+	return ip == 0 || c->origin[ip].trusted;
+}
+
+/* own_like - an address in the home country on a non-hosting network. */
+static bool
+own_like(const struct ctx *c, uint32_t ip)
+{
+	const struct ip_origin *o = &c->origin[ip];
+
+	return c->home_cc[0] != '\0' && strcmp(o->cc, c->home_cc) == 0 &&
+	    !o->cloud;
+}
+
+/* odd_origin - a hosting network, or a known foreign country. */
+static bool
+odd_origin(const struct ctx *c, uint32_t ip)
+{
+	const struct ip_origin *o = &c->origin[ip];
+
+	return o->cloud || (o->cc[0] != '\0' && c->home_cc[0] != '\0' &&
+	    strcmp(o->cc, c->home_cc) != 0);
+}
+
+#define BACK_MAX	10000	/* events looked back at for a crack */
+
+/*
+ * cracked_by - does a success from ip at position k of the account's
+ * events complete an attack?  Yes when ip itself failed for the account
+ * in the window before, and the failures look like an attack rather than
+ * the user's typos or a device with a stale password: ip also failed for
+ * other accounts, or several addresses outside the home country failed
+ * for this one, or ip failed repeatedly from a hosting network or a
+ * foreign country.  Also yes when ip never failed for
+ * the account but attacked other accounts while this one was under
+ * attack.
+ */
+static bool
+cracked_by(const struct ctx *c, const uint32_t *v, size_t k, uint32_t ip)
+{
+	const struct timeline *tl = c->tl;
+	uint32_t t = tl->ev[v[k]].when, n_ip = 0, n_tot = 0, ips[8];
+	size_t j, back = 0, nips = 0, i;
+
+	for (j = k; j-- > 0 && back < BACK_MAX; back++) {
+		const struct event *e = &tl->ev[v[j]];
+
+		if (t - e->when > c->o->crack_window)
+			break;
+		if (!event_counts_as_failure(e) || trusted(c, e->ip))
+			continue;
+		n_tot += e->count;
+		if (e->ip == ip)
+			n_ip += e->count;
+		if (own_like(c, e->ip))
+			continue;
+		for (i = 0; i < nips && ips[i] != e->ip; i++)
+			;
+		if (i == nips && nips < 8)
+			ips[nips++] = e->ip;
+	}
+	if (n_ip > 0)
+		return c->fail_accts[ip] >= 2 || nips >= 2 ||
+		    (n_ip >= 3 && odd_origin(c, ip));
+	return n_tot >= c->o->attack_fails && c->fail_accts[ip] >= 2;
+}
+
+/* note_attack - a failure for the account from outside its home. */
+static void
+note_attack(struct acct *ac, const struct event *e)
+{
+	size_t i;
+
+	ac->fails += e->count;
+	if (ac->attack_first == 0)
+		ac->attack_first = e->when;
+	ac->attack_last = e->when;
+	for (i = 0; i < ac->nfail_ips && ac->fail_ip[i] != e->ip; i++)
+		;
+	if (i == ac->nfail_ips && i < 8)
+		ac->fail_ip[ac->nfail_ips++] = e->ip;
+}
+
+/* first_use - decide how a network new to the account is classified. */
+static void
+first_use(const struct ctx *c, struct acct *ac, struct net *n,
+    const uint32_t *v, size_t k)
+{
+	const struct event *e = &c->tl->ev[v[k]];
+
+	if (cracked_by(c, v, k, e->ip)) {
+		n->status = NET_SUSPECT;
+		n->why = "success from an address attacking the account";
+	} else if (ac->crack_at != 0 &&
+	    e->when - ac->crack_at <= c->o->after_crack) {
+		n->status = NET_SUSPECT;
+		n->why = "new network soon after the password was cracked";
+	} else if (e->when < c->baseline_end || ac->nnet == 1)
+		n->status = NET_HOME;
+	else
+		n->status = NET_PENDING;
+	if (n->status == NET_SUSPECT && ac->crack_at == 0)
+		ac->crack_at = e->when;
+}
+
+/* count_ip - distinct accounts per address, home or new. */
+static void
+count_ip(struct ctx *c, uint32_t account, uint32_t ip, bool home)
+{
+	uint32_t mark = account * 2 + (home ? 1 : 0);
+
+	if (c->last_acct[ip] == mark + 1)
+		return;
+	c->last_acct[ip] = mark + 1;
+	if (home)
+		c->home_accts[ip] += c->home_accts[ip] < UINT16_MAX;
+	else
+		c->novel_accts[ip] += c->novel_accts[ip] < UINT16_MAX;
+}
+
+/* walk_account - step 1 for one account. */
+static void
+walk_account(struct ctx *c, uint32_t a, struct acct *ac)
+{
+	const struct timeline *tl = c->tl;
+	const uint32_t *v = tl->by_account + tl->account_start[a];
+	size_t n = tl->account_start[a + 1] - tl->account_start[a], k;
+
+	for (k = 0; k < n; k++) {
+		const struct event *e = &tl->ev[v[k]];
+		struct net *nt;
+		uint32_t day = e->when / DAY;
+
+		if (trusted(c, e->ip))
+			continue;
+		nt = find_net(ac, net_key(tl, e->ip));
+		if (event_counts_as_failure(e)) {
+			if (nt == NULL || nt->status != NET_HOME)
+				note_attack(ac, e);
+			continue;
+		}
+		if (!is_success(e))
+			continue;
+		if (nt == NULL) {
+			nt = add_net(ac, net_key(tl, e->ip));
+			nt->first = e->when;
+			nt->first_ev = v[k];
+			nt->first_ip = e->ip;
+			nt->days = 1;
+			nt->last_day = day;
+			first_use(c, ac, nt, v, k);
+		} else if (day != nt->last_day) {
+			nt->days++;
+			nt->last_day = day;
+		}
+		count_ip(c, a, e->ip, nt->status == NET_HOME);
+	}
+}
+
+static uint32_t
+msg_rcpt(const struct message *m)
+{
+	uint32_t done = (uint32_t)m->sent + m->bounced;
+
+	return m->nrcpt > done ? m->nrcpt : done;
+}
+
+/*
+ * mass_first_day - step 2's malware-era rule: a pending network whose
+ * first day carried bulk_rcpt recipients or more, from a foreign or cloud
+ * address, or with a high bounce share or block-list citations.
+ */
+static void
+mass_first_day(const struct ctx *c, struct acct *ac, const uint32_t *mv,
+    size_t nm)
+{
+	const struct timeline *tl = c->tl;
+	size_t i, k;
+
+	for (i = 0; i < ac->nnet; i++) {
+		struct net *nt = &ac->net[i];
+		const struct ip_origin *o = &c->origin[nt->first_ip];
+		uint64_t rcpt = 0, bounced = 0, dnsbl = 0;
+		bool odd;
+
+		if (nt->status != NET_PENDING)
+			continue;
+		for (k = 0; k < nm; k++) {
+			const struct message *m = &tl->ledger.msg[mv[k]];
+
+			if (m->when < nt->first || m->when > nt->first + DAY ||
+			    net_key(tl, m->ip) != nt->key)
+				continue;
+			rcpt += msg_rcpt(m);
+			bounced += m->bounced;
+			dnsbl += m->dnsbl;
+		}
+		odd = (o->cc[0] != '\0' && c->home_cc[0] != '\0' &&
+		    strcmp(o->cc, c->home_cc) != 0) || o->cloud ||
+		    bounced * 5 >= rcpt || dnsbl > 0;
+		if (rcpt >= c->o->bulk_rcpt && odd) {
+			nt->status = NET_SUSPECT;
+			nt->why = "first use of a foreign or cloud network, "
+			    "then mass mailing";
+			if (ac->crack_at == 0 || nt->first < ac->crack_at)
+				ac->crack_at = nt->first;
+		}
+	}
+}
+
+/* add_abuse_ip - remember a few abuse addresses of a finding. */
+static void
+add_abuse_ip(struct finding *f, uint32_t ip)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->abuse_nips && i < FINDING_IPS; i++)
+		if (f->abuse_ip[i] == ip)
+			return;
+	if (f->abuse_nips < FINDING_IPS)
+		f->abuse_ip[f->abuse_nips] = ip;
+	f->abuse_nips++;
+}
+
+/*
+ * busiest_day - the most recipients sent from suspect networks within any
+ * 24 hours (messages in time order).
+ */
+static uint64_t
+busiest_day(const struct timeline *tl, const uint32_t *mv, const bool *abuse,
+    size_t nm)
+{
+	uint64_t sum = 0, best = 0;
+	size_t lo = 0, k;
+
+	for (k = 0; k < nm; k++) {
+		const struct message *m = &tl->ledger.msg[mv[k]];
+
+		if (!abuse[k])
+			continue;
+		sum += msg_rcpt(m);
+		for (; lo < k; lo++) {
+			const struct message *o = &tl->ledger.msg[mv[lo]];
+
+			if (m->when - o->when < DAY)
+				break;
+			if (abuse[lo])
+				sum -= msg_rcpt(o);
+		}
+		if (sum > best)
+			best = sum;
+	}
+	return best;
+}
+
+/* crack_evidence - the first suspect login of the account. */
+static void
+crack_evidence(const struct ctx *c, const struct acct *ac, struct finding *f)
+{
+	const struct net *first = NULL;
+	size_t i;
+
+	for (i = 0; i < ac->nnet; i++)
+		if (ac->net[i].status == NET_SUSPECT &&
+		    (first == NULL || ac->net[i].first < first->first))
+			first = &ac->net[i];
+	if (first == NULL)
+		return;
+	f->cracked_at = first->first;
+	f->crack_ip = first->first_ip;
+	f->crack_ev = first->first_ev;
+	f->why = first->why;
+	(void)c;
+}
+
+/* days_with_mail - distinct days among the abuse messages. */
+static uint32_t
+days_with_mail(const struct timeline *tl, const uint32_t *mv,
+    const bool *abuse, size_t nm)
+{
+	uint32_t days = 0, last = UINT32_MAX;
+	size_t k;
+
+	for (k = 0; k < nm; k++) {
+		uint32_t d = tl->ledger.msg[mv[k]].when / DAY;
+
+		if (abuse[k] && d != last) {
+			days++;
+			last = d;
+		}
+	}
+	return days;
+}
+
+/* judge - step 2 for one account: what it sent from suspect networks. */
+static void
+judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
+{
+	const struct timeline *tl = c->tl;
+	const uint32_t *mv = tl->msg_by_account + tl->msg_account_start[a];
+	size_t nm = tl->msg_account_start[a + 1] - tl->msg_account_start[a], k;
+	bool *abuse = xcalloc(nm + 1, sizeof(*abuse));
+
+	memset(f, 0, sizeof(*f));
+	f->account = a;
+	f->first_msg = UINT32_MAX;
+	f->fails = ac->fails;
+	f->fail_ips = ac->nfail_ips;
+	f->attack_first = ac->attack_first;
+	f->attack_last = ac->attack_last;
+	mass_first_day(c, ac, mv, nm);
+	crack_evidence(c, ac, f);
+	for (k = 0; k < nm; k++) {
+		const struct message *m = &tl->ledger.msg[mv[k]];
+		const struct net *nt = find_net(ac, net_key(tl, m->ip));
+
+		if (nt == NULL || nt->status != NET_SUSPECT ||
+		    trusted(c, m->ip) || m->when + 60 < nt->first)
+			continue;
+		abuse[k] = true;
+		if (f->first_msg == UINT32_MAX) {
+			f->first_msg = mv[k];
+			f->abuse_first = m->when;
+		}
+		f->abuse_last = m->when;
+		add_abuse_ip(f, m->ip);
+		f->messages++;
+		f->recipients += msg_rcpt(m);
+		f->sent += m->sent;
+		f->deferred += m->deferred;
+		f->bounced += m->bounced;
+		f->dnsbl_rejects += m->dnsbl;
+		f->domains += m->domains;
+		f->freemail += m->freemail;
+	}
+	if (f->cracked_at == 0)
+		f->verdict = VERDICT_NONE;
+	else if (busiest_day(tl, mv, abuse, nm) >= c->o->bulk_rcpt)
+		f->verdict = VERDICT_BULK;
+	else if (f->messages >= 3 || days_with_mail(tl, mv, abuse, nm) >= 2)
+		f->verdict = VERDICT_STEALTH;
+	else
+		f->verdict = VERDICT_AT_RISK;
+	f->score = (uint32_t)(f->recipients + 100 * f->dnsbl_rejects +
+	    f->bounced);
+	free(abuse);
+}
+
+/* u64set - a small open-addressing set of non-zero keys. */
+struct u64set {
+	uint64_t	*k;
+	size_t		 cap, n;
+};
+
+static bool
+set_has(const struct u64set *s, uint64_t key)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return false;
+	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL >> 20) & (s->cap - 1);
+	    s->k[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->k[i] == key)
+			return true;
+	return false;
+}
+
+static void
+set_add(struct u64set *s, uint64_t key)
+{
+	size_t i;
+
+	if (key == 0 || set_has(s, key))
+		return;
+	if ((s->n + 1) * 2 > s->cap) {
+		struct u64set old = *s;
+
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->k = xcalloc(s->cap, sizeof(*s->k));
+		s->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.k[i] != 0)
+				set_add(s, old.k[i]);
+		free(old.k);
+	}
+	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL >> 20) & (s->cap - 1);
+	    s->k[i] != 0; i = (i + 1) & (s->cap - 1))
+		;
+	s->k[i] = key;
+	s->n++;
+}
+
+/* infra - the networks and addresses of bulk and stealth abuse. */
+static void
+infra(const struct ctx *c, const struct acct *acs, const struct finding *fs,
+    struct u64set *nets, struct u64set *ips)
+{
+	uint32_t a;
+	size_t i;
+
+	for (a = 1; a < c->tl->accounts.n; a++) {
+		if (fs[a].verdict != VERDICT_BULK &&
+		    fs[a].verdict != VERDICT_STEALTH)
+			continue;
+		for (i = 0; i < acs[a].nnet; i++) {
+			if (acs[a].net[i].status != NET_SUSPECT)
+				continue;
+			set_add(nets, acs[a].net[i].key);
+			set_add(ips, acs[a].net[i].first_ip);
+		}
+		for (i = 0; i < fs[a].abuse_nips && i < FINDING_IPS; i++) {
+			set_add(ips, fs[a].abuse_ip[i]);
+			set_add(nets, net_key(c->tl, fs[a].abuse_ip[i]));
+		}
+	}
+}
+
+/*
+ * link - step 3: pending networks used by the infrastructure of another
+ * account's abuse, or addresses that logged in as several unrelated
+ * accounts, become suspect.  Returns how many changed.
+ */
+static size_t
+link_pending(const struct ctx *c, struct acct *acs, const struct finding *fs)
+{
+	struct u64set nets = { 0 }, ips = { 0 };
+	size_t changed = 0, i;
+	uint32_t a;
+
+	infra(c, acs, fs, &nets, &ips);
+	for (a = 1; a < c->tl->accounts.n; a++) {
+		for (i = 0; i < acs[a].nnet; i++) {
+			struct net *nt = &acs[a].net[i];
+			uint32_t ip = nt->first_ip;
+
+			if (nt->status != NET_PENDING)
+				continue;
+			if (set_has(&ips, ip) || set_has(&nets, nt->key))
+				nt->why = "address used for another account's "
+				    "abuse";
+			else if (c->novel_accts[ip] >= c->o->cohort &&
+			    c->home_accts[ip] <= 1)
+				nt->why = "address that logged in as several "
+				    "unrelated accounts";
+			else
+				continue;
+			nt->status = NET_SUSPECT;
+			changed++;
+		}
+	}
+	free(nets.k);
+	free(ips.k);
+	return changed;
+}
+
+/* contained - the first failure from an abuse address after the abuse. */
+static void
+contained(const struct ctx *c, struct finding *f, const struct acct *ac)
+{
+	const struct timeline *tl = c->tl;
+	const uint32_t *v = tl->by_account + tl->account_start[f->account];
+	size_t n = tl->account_start[f->account + 1] -
+	    tl->account_start[f->account], k;
+	uint32_t from = f->abuse_first ? f->abuse_first : f->cracked_at;
+
+	for (k = 0; k < n; k++) {
+		const struct event *e = &tl->ev[v[k]];
+		const struct net *nt;
+
+		if (e->when <= from || !event_counts_as_failure(e))
+			continue;
+		nt = find_net((struct acct *)ac, net_key(tl, e->ip));
+		if (nt != NULL && nt->status == NET_SUSPECT) {
+			f->contained_at = e->when;
+			f->contained_ev = v[k];
+			return;
+		}
+	}
+}
+
+/* origins - what is known of every address, once. */
+static void
+origins(struct ctx *c)
+{
+	const struct timeline *tl = c->tl;
+	uint32_t ip;
+
+	c->origin = xcalloc(tl->ips.n + 1, sizeof(*c->origin));
+	for (ip = 1; ip < tl->ips.n; ip++) {
+		const struct ipaddr *a = timeline_ip(tl, ip);
+
+		if (c->o->origin != NULL)
+			c->o->origin(c->o->origin_ctx, a,
+			    timeline_ip_name(tl, ip), &c->origin[ip]);
+		if (netclass_private(a))
+			c->origin[ip].trusted = true;
+	}
+}
+
+/* home_country - the option, or the most common country of logins. */
+static void
+home_country(struct ctx *c)
+{
+	const struct timeline *tl = c->tl;
+	struct count_by tally[64];
+	size_t nt = 0, i, best = 0;
+
+	if (c->o->home_cc != NULL) {
+		snprintf(c->home_cc, sizeof(c->home_cc), "%s", c->o->home_cc);
+		return;
+	}
+	for (i = 0; i < tl->n; i++) {
+		const struct event *e = &tl->ev[i];
+		const char *cc = c->origin[e->ip].cc;
+		size_t k;
+
+		if (!is_success(e) || trusted(c, e->ip) || cc[0] == '\0')
+			continue;
+		for (k = 0; k < nt && strcmp(tally[k].key, cc) != 0; k++)
+			;
+		if (k == nt) {
+			if (nt == 64)
+				continue;
+			snprintf(tally[nt].key, sizeof(tally[nt].key), "%s", cc);
+			tally[nt++].n = 0;
+		}
+		tally[k].n++;
+	}
+	for (i = 1; i < nt; i++)
+		if (tally[i].n > tally[best].n)
+			best = i;
+	if (nt > 0)
+		snprintf(c->home_cc, sizeof(c->home_cc), "%s", tally[best].key);
+}
+
+/* fail_accounts - per address, how many accounts it failed for. */
+static void
+fail_accounts(struct ctx *c)
+{
+	const struct timeline *tl = c->tl;
+	uint32_t ip, *seen = xcalloc(tl->accounts.n + 1, sizeof(*seen));
+
+	c->fail_accts = xcalloc(tl->ips.n + 1, sizeof(*c->fail_accts));
+	for (ip = 1; ip < tl->ips.n; ip++) {
+		const uint32_t *v = tl->by_ip + tl->ip_start[ip];
+		size_t n = tl->ip_start[ip + 1] - tl->ip_start[ip], k;
+
+		for (k = 0; k < n; k++) {
+			const struct event *e = &tl->ev[v[k]];
+
+			if (!event_counts_as_failure(e) || e->account == 0 ||
+			    seen[e->account] == ip)
+				continue;
+			seen[e->account] = ip;
+			if (c->fail_accts[ip] < UINT16_MAX)
+				c->fail_accts[ip]++;
+		}
+	}
+	free(seen);
+}
+
+/* tally_add - count n for key in a small top list (kept sorted later). */
+static void
+tally_add(struct count_by *t, size_t *nt, size_t cap, const char *key,
+    uint64_t n)
+{
+	size_t k;
+
+	for (k = 0; k < *nt && strcmp(t[k].key, key) != 0; k++)
+		;
+	if (k == *nt) {
+		if (*nt == cap)
+			return;
+		snprintf(t[k].key, sizeof(t[k].key), "%s", key);
+		t[k].n = 0;
+		(*nt)++;
+	}
+	t[k].n += n;
+}
+
+static int
+cmp_count(const void *a, const void *b)
+{
+	const struct count_by *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* summary - failures, attack origins and block-list periods. */
+static void
+summary(const struct ctx *c, struct abuse_report *rep)
+{
+	const struct timeline *tl = c->tl;
+	struct count_by cc[256], asn[256];
+	size_t ncc = 0, nasn = 0, i;
+	uint32_t last_day = UINT32_MAX;
+	char key[48];
+
+	for (i = 0; i < tl->n; i++) {
+		const struct event *e = &tl->ev[i];
+		const struct ip_origin *o = &c->origin[e->ip];
+
+		if (e->kind == EV_DNSBL) {
+			if (rep->dnsbl_first == 0)
+				rep->dnsbl_first = e->when;
+			rep->dnsbl_last = e->when;
+			if (e->when / DAY != last_day)
+				rep->dnsbl_days++;
+			last_day = e->when / DAY;
+			continue;
+		}
+		if (!event_counts_as_failure(e))
+			continue;
+		rep->failures += e->count;
+		if (o->cc[0] != '\0')
+			tally_add(cc, &ncc, 256, o->cc, e->count);
+		if (o->asn != 0) {
+			snprintf(key, sizeof(key), "AS%u", (unsigned)o->asn);
+			tally_add(asn, &nasn, 256, key, e->count);
+		}
+	}
+	qsort(cc, ncc, sizeof(cc[0]), cmp_count);
+	qsort(asn, nasn, sizeof(asn[0]), cmp_count);
+	memcpy(rep->top_cc, cc, (ncc < SUMMARY_TOP ? ncc : SUMMARY_TOP) *
+	    sizeof(cc[0]));
+	memcpy(rep->top_asn, asn, (nasn < SUMMARY_TOP ? nasn : SUMMARY_TOP) *
+	    sizeof(asn[0]));
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->verdict != y->verdict)
+		return x->verdict > y->verdict ? -1 : 1;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->account < y->account ? -1 : x->account > y->account;
+}
+
+void
+abuse_run(const struct timeline *tl, const struct abuse_opts *o,
+    struct abuse_report *rep)
+{
+	struct ctx c = { tl, o, NULL, NULL, NULL, NULL, NULL, 0, "" };
+	uint32_t na = tl->accounts.n, a;
+	struct acct *acs = xcalloc(na + 1, sizeof(*acs));
+	struct finding *fs = xcalloc(na + 1, sizeof(*fs));
+	int round;
+
+	memset(rep, 0, sizeof(*rep));
+	c.baseline_end = tl->n ? tl->ev[0].when + o->baseline_days * DAY : 0;
+	origins(&c);
+	home_country(&c);
+	fail_accounts(&c);
+	c.home_accts = xcalloc(tl->ips.n + 1, sizeof(*c.home_accts));
+	c.novel_accts = xcalloc(tl->ips.n + 1, sizeof(*c.novel_accts));
+	c.last_acct = xcalloc(tl->ips.n + 1, sizeof(*c.last_acct));
+	for (a = 1; a < na; a++)
+		walk_account(&c, a, &acs[a]);
+	for (round = 0; round < 3; round++) {
+		for (a = 1; a < na; a++)
+			judge(&c, a, &acs[a], &fs[a]);
+		if (round == 2 || link_pending(&c, acs, fs) == 0)
+			break;
+	}
+	for (a = 1; a < na; a++) {
+		if (fs[a].fails >= o->attack_fails) {
+			rep->attacked++;
+			rep->attacked_only += fs[a].verdict == VERDICT_NONE;
+		}
+		if (fs[a].verdict == VERDICT_NONE)
+			continue;
+		contained(&c, &fs[a], &acs[a]);
+		rep->by_verdict[fs[a].verdict]++;
+		fs[rep->nf++] = fs[a];
+	}
+	qsort(fs, rep->nf, sizeof(*fs), cmp_finding);
+	rep->f = fs;
+	summary(&c, rep);
+	memcpy(rep->home_cc, c.home_cc, sizeof(rep->home_cc));
+	for (a = 1; a < na; a++)
+		free(acs[a].net);
+	free(acs);
+	rep->origin = c.origin;
+	free(c.fail_accts);
+	free(c.home_accts);
+	free(c.novel_accts);
+	free(c.last_acct);
+}
+
+void
+abuse_report_release(struct abuse_report *rep)
+{
+	free(rep->f);
+	free(rep->origin);
+	memset(rep, 0, sizeof(*rep));
+}
