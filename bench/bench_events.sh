@@ -195,6 +195,8 @@ bench gzip gzip -dcf "${gz_files[@]}"
 bench events_gz "${EV[@]}" "${gz_files[@]}"
 bench events_plain "${EV[@]}" "${plain_files[@]}"
 bench events_half "${EV[@]}" "${half_files[@]}"
+bench errors_gz "$SUBSUBMIT" errors --format csv --quiet -v "${gz_files[@]}"
+bench report_gz "$SUBSUBMIT" report --format csv --quiet "${gz_files[@]}"
 
 rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0) ? b / 1e6 / s : 0 }'; }
 row() {
@@ -212,6 +214,8 @@ printf '%-34s %9s %9s %10s\n' "" "seconds" "MB/s" "peak MB"
 row gzip "gzip -dcf (.gz set)" "$raw_bytes"
 row events_gz "events (.gz set)" "$raw_bytes"
 row events_plain "events (plain copy)" "$raw_bytes"
+row errors_gz "errors (.gz set)" "$raw_bytes"
+row report_gz "report (.gz set)" "$raw_bytes"
 
 g=$(median "$tmp/gzip.runs" 1)
 e=$(median "$tmp/events_gz.runs" 1)
@@ -228,3 +232,16 @@ printf 'peak RSS of events (.gz): %.1f MB on %s MB (1x), %.1f MB on %s MB (%.1fx
     "$(awk -v a="$half_raw" -v b="$raw_bytes" 'BEGIN { printf "%.1f", b / a }')"
 printf 'RSS growth from 1x to 2x input: %s\n' \
     "$(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%+.1f%%", (a > 0) ? (b - a) * 100 / a : 0 }')"
+
+# Issue 3 and 4: the stored timeline costs little next to reading.
+er=$(median "$tmp/errors_gz.runs" 1)
+rp=$(median "$tmp/report_gz.runs" 1)
+printf '\nerrors / events time: %s (target <= 1.2)\n' \
+    "$(awk -v a="$er" -v b="$e" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
+printf 'report / events time: %s (target <= 1.5)\n' \
+    "$(awk -v a="$rp" -v b="$e" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
+nev=$(grep -o 'timeline: [0-9]* events' "$tmp/errors_gz.err" | tail -1 | awk '{ print $2 }')
+rss=$(median "$tmp/errors_gz.runs" 2)
+printf 'stored events: %s (24 bytes each); peak RSS of errors %.1f MB = %s bytes per stored event\n' \
+    "${nev:-?}" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" \
+    "$(awk -v k="$rss" -v n="${nev:-0}" 'BEGIN { printf "%.0f", (n > 0) ? k * 1024 / n : 0 }')"

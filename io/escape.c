@@ -16,6 +16,17 @@
 
 static const char hex[] = "0123456789abcdef";
 
+/* plain[c] - printable ASCII copied as it is: not '\\', not DEL. */
+#define P4	1, 1, 1, 1
+static const unsigned char plain[256] = {
+	[0x20] = P4, P4, P4, P4,		/* 0x20-0x2f */
+	P4, P4, P4, P4,				/* 0x30-0x3f */
+	P4, P4, P4, P4,				/* 0x40-0x4f */
+	P4, P4, P4, 0, 1, 1, 1,			/* 0x50-0x5f, '\\' */
+	P4, P4, P4, P4,				/* 0x60-0x6f */
+	P4, P4, P4, 1, 1, 1, 0,			/* 0x70-0x7f, DEL */
+};
+
 /* add_hex_byte - "\xHH". */
 static void
 add_hex_byte(struct sbuf *out, unsigned char c)
@@ -101,8 +112,7 @@ escape_text(struct sbuf *out, const char *s, size_t len, size_t cap)
 		cut = true;
 	}
 	while (i < n) {
-		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f &&
-		    p[run] != '\\'; run++)
+		for (run = i; run < n && plain[p[run]]; run++)
 			;
 		if (run > i) {
 			sbuf_add(out, p + i, run - i);
