@@ -60,6 +60,7 @@ struct filectx {
 	bool			 pre_scanned;
 	uint64_t		 skipped, shown;
 	struct dupset		*prev, *cur;
+	struct scan_stats	*st;
 	struct sbuf		 last_line;	/* copy of the last event line */
 	bool			 last_was_event;
 	uint64_t		 unmapped_warned;
@@ -268,6 +269,26 @@ start_walk(struct filectx *fc, const struct logtime *t)
 	fc->walk = cont;
 }
 
+/* note_time - the span of time covered, and its longest silence. */
+static void
+note_time(struct scan_stats *st, int64_t when)
+{
+	if (!st->have_time) {
+		st->first = st->last = when;
+		st->have_time = true;
+		return;
+	}
+	if (when > st->last) {
+		if (when - st->last > st->gap) {
+			st->gap = when - st->last;
+			st->gap_at = st->last;
+		}
+		st->last = when;
+	}
+	if (when < st->first)
+		st->first = when;
+}
+
 /* line_when - civil seconds of the line, inferring the year if needed. */
 static bool
 line_when(struct filectx *fc, const struct logtime *t, int64_t *when)
@@ -456,6 +477,7 @@ parse_event(struct filectx *fc, struct span line, uint64_t lineno,
 		skip(fc, lineno, "date does not exist in the inferred year");
 		return 0;
 	}
+	note_time(fc->st, *when);
 	if ((*times = unwrap_repeat(env)) == 0) {
 		skip(fc, lineno, "malformed 'message repeated' record");
 		return 0;
@@ -701,6 +723,7 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 		sbuf_init(&fc.last_line);
 		fc.opts = o;
 		fc.name = sf->name;
+		fc.st = st;
 		sbuf_reset(&err);
 		if ((fc.rd = reader_open(sf->path, sf->name, &err)) == NULL) {
 			diag_error(NULL, 0, "%s; its lines are missing from "

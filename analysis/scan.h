@@ -60,6 +60,9 @@ struct scan_stats {
 	uint64_t	duplicates;	/* dropped as copies from another file */
 	uint64_t	bytes_in;	/* compressed bytes */
 	uint64_t	bytes_out;	/* decompressed bytes */
+	int64_t		first, last;	/* civil times of the lines read */
+	int64_t		gap, gap_at;	/* longest silence and its start */
+	bool		have_time;
 };
 
 /*

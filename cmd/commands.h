@@ -5,6 +5,7 @@
 #ifndef SUBSUBMIT_CMD_COMMANDS_H
 #define SUBSUBMIT_CMD_COMMANDS_H
 
+int	cmd_audit(int argc, char **argv);
 int	cmd_errors(int argc, char **argv);
 int	cmd_events(int argc, char **argv);
 int	cmd_report(int argc, char **argv);
@@ -35,5 +36,11 @@ int	cmd_plot_errors(int argc, char **argv);
 #define USAGE_TIMELINE "subsubmit timeline [-qv] [--plot file] " \
 	"[--since time] [--until time] [--year year] " \
 	"[--service-map name=service] [--strict] account path ..."
+
+#define USAGE_AUDIT "subsubmit audit [-qv] [--days n] [--history days] " \
+	"[--now time] [--state file] [--always] [--format text|csv] " \
+	"[--geo file] [--asn file] [--home cc] [--trusted cidr] " \
+	"[--config file] [--threshold name=value] [--year year] " \
+	"[--service-map name=service] [--strict] path ..."
 
 #endif

@@ -22,6 +22,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "audit", cmd_audit, "the weekly audit for cron: what is new",
+	    USAGE_AUDIT },
 	{ "errors", cmd_errors, "authentication failures per period and "
 	    "service", USAGE_ERRORS },
 	{ "events", cmd_events, "list every recognized event, in time order",

@@ -88,6 +88,12 @@ csv_out_text(struct csv_out *c, const char *p, size_t len)
 }
 
 void
+csv_out_raw_text(struct csv_out *c, const char *p, size_t len)
+{
+	add_cell(c, p, len);
+}
+
+void
 csv_out_str(struct csv_out *c, const char *s)
 {
 	add_cell(c, s, strlen(s));

@@ -27,6 +27,12 @@ void	csv_out_release(struct csv_out *);
 
 /* csv_out_text - a cell of untrusted text (escaped, neutralized). */
 void	csv_out_text(struct csv_out *, const char *p, size_t len);
+/*
+ * csv_out_raw_text - a cell written back exactly as given (quoted if
+ * needed, not escaped): only for files this program reads back itself,
+ * never for output meant for people or spreadsheets.
+ */
+void	csv_out_raw_text(struct csv_out *, const char *p, size_t len);
 /* csv_out_str - a cell of text this program produced (quoted if needed). */
 void	csv_out_str(struct csv_out *, const char *s);
 void	csv_out_u64(struct csv_out *, uint64_t);

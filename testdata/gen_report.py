@@ -56,7 +56,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reportsim as rs  # noqa: E402
 from reportsim import R, DOMAIN, HOST  # noqa: E402
 from mailsim import epoch, civil, iso, TOD, day_prefix  # noqa: E402
-from gen_demo import ROLES, poisson  # noqa: E402
+from gen_demo import ROLES, SENDERS, poisson  # noqa: E402
 
 FIRST = ("andreas", "anna", "bernd", "birgit", "christian", "claudia",
          "daniel", "doris", "dieter", "elke", "frank", "gabi", "gerhard",
@@ -80,10 +80,12 @@ WEBMAIL_MOVE = epoch(2019, 9, 24, 7, 30)
 WM_LOCAL = ("localhost", "127.0.0.1", "127.0.0.1", "secured")
 WM_VM = ("unknown", "10.0.3.15", "10.0.3.2", "TLS")
 QUIET_H = (0, 5)
-SCALES = {"small": dict(users=230, traffic=1.0, news_weekly=epoch(2023, 1, 1),
-                        bulk=(1500, 2600)),
-          "medium": dict(users=600, traffic=4.0, news_weekly=0,
-                         bulk=(3000, 6000))}
+SCALES = {"small": dict(users=230, traffic=0.75, news_weekly=150,
+                        news_size=(40, 110), bulk=(1200, 2000), bg=0.25,
+                        alerts=0.03),
+          "medium": dict(users=600, traffic=4.0, news_weekly=99999,
+                         news_size=(60, 250), bulk=(3000, 6000), bg=1.0,
+                         alerts=0.1)}
 
 
 class Plan:
@@ -303,11 +305,11 @@ def dictionary(p, r, t_a0, t_a1, targets, attackers, unknown):
         ips = {h[1] for tt, h in hist[n] if tt < tc}
         while len(ips) < 3:
             host = r.choice([a for a in attackers if a[1] not in ips])
-            tt = tc - r.randint(2, 20) * 3600 - r.randint(0, 3000)
+            tt = free_slot(tc - r.randint(2, 20) * 3600 - r.randint(0, 3000),
+                           host[1], busy)
             p.ev(tt, "attack", 587, host[0], host[1],
                  [(n, "LOGIN")] * r.choice((1, 2)), "quit")
             hist[n].append((tt, host))
-            busy.setdefault(host[1], []).append(tt)
             ips.add(host[1])
     return hist, busy
 
@@ -380,7 +382,7 @@ def gang(p, r, tc, bulk, bulk_crack, stealth, atrisk, attacked, prov):
         if kind is not None:
             hostc, tcs = crack_from(u["name"], sc[u["name"]])
             crack(p, r, tcs, u, hostc, kind)
-            t = max(tcs, reset) + r.randint(1, 5) * 86400
+            t = max(tcs, reset + 2 * 86400) + r.randint(0, 4) * 86400
             how = "crack=%s crack_ip=%s (%s)" % (iso(tcs), hostc[1], kind)
         else:
             t = reset + r.randint(3, 9) * 86400
@@ -453,7 +455,8 @@ def background(p, r):
         win = (t0 + (t1 - t0) // 3, t1 - (t1 - t0) // 6)
     while m < t1:
         y = civil(m).year + civil(m).month / 12.0
-        lam = 4 if y < 2016 else 4 + 36 * min(1.0, (y - 2016) / 8.5)
+        lam = p.sc["bg"] * (4 if y < 2016 else
+                            4 + 36 * min(1.0, (y - 2016) / 8.5))
         end = min(t1, m + 30 * 86400)
         for _ in range(poisson(r, lam)):
             host = rs.foreign_client(r)
@@ -567,10 +570,11 @@ def traps(p, r):
     c = civil(t0)
     d = (t0 // 86400 + (1 - c.weekday()) % 7) * 86400    # a Tuesday
     k = 0
-    weekly = p.sc["news_weekly"]
+    weekly = t1 - p.sc["news_weekly"] * 86400
+    lo, hi = p.sc["news_size"]
     while d < t1 - 86400:
         frac = (d - t0) / max(1, t1 - t0)
-        size = int(60 + 190 * frac) + r.randint(-10, 10)
+        size = int(lo + (hi - lo) * frac) + r.randint(-10, 10)
         if d >= weekly or civil(d).day <= 7:
             rc = subs[:max(20, size)]
             msgs = [rc[i:i + 50] for i in range(0, len(rc), 50)]
@@ -593,7 +597,7 @@ def traps(p, r):
             p.ev(d + 6 * 3600 + r.randint(0, 300), "submit", 465, app[0],
                  app[1], u["name"], "PLAIN", [dests], (), True)
             k += 1
-        if r.random() < 0.1:
+        if r.random() < p.sc["alerts"]:
             rc = [r.choice(dests)] if r.random() < 0.5 else \
                 ["%s.%s@%s" % (r.choice(FIRST), r.choice(LAST),
                                r.choice(rs.HOME_FREEMAIL))]
@@ -663,7 +667,8 @@ def make_plan(seed, t0, t1, scale):
          us[2 + len(st):], provs[1])
     if r.random() < 0.7:
         u = p.free_users(1)[0]
-        lone_atrisk(p, r, t1 - r.randint(10, 25) * 86400, u, "auth")
+        lone_atrisk(p, r, t1 - r.randint(10, 25) * 86400 -
+                    r.randint(0, 86399), u, "auth")
     for n in p.unknown:
         if n not in p.known:
             p.label(n, "attacked", "no such account")
@@ -763,7 +768,6 @@ class Runner:
         host, wm = p.where(u, t, r, True)
         port = 587 if wm else u["port"]
         fails = [(name, u["method"])] * typos
-        p.ev  # noqa (events are planned before the run)
         self.sim.submit(t, port, host[0], host[1], name, u["method"],
                         [self.user_rcpts(u, r)], fails, wm is None)
 
@@ -825,13 +829,9 @@ class Runner:
             else:
                 self.routine_mailbox(t, u, r.random() < 0.01)
         elif kind == 2:
-            dom = r.choice(rs.HOME_FREEMAIL[:8] + ("gmail.com",))
-            mx = rs.remote_of(dom)
-            sender = "%s.%s@%s" % (rs.R("x", r.random()).choice(FIRST),
-                                   r.choice(LAST), dom)
-            name = mx[0].replace("-smtp-in.l.", "-mail.") if mx[0] else \
-                "unknown"
-            ip = mx[1]
+            dom, mk = r.choice(SENDERS[:5])
+            name, ip = mk(r)
+            sender = "%s.%s@%s" % (r.choice(FIRST), r.choice(LAST), dom)
             s.inbound(t, name, ip, sender,
                       ["%s@%s" % (self.pick_user(r)["name"], DOMAIN)])
         else:

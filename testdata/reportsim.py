@@ -377,6 +377,7 @@ class Sim(mailsim.Week):
     files by the caller."""
 
     def __init__(self, plan, rng, t0, t1):
+        self.now = t0
         super().__init__(plan, 0, rng, t0, t1, "")
         self._pid = rng.randint(2000, 9000)
         self.pq = []
@@ -626,7 +627,7 @@ class Sim(mailsim.Week):
         if bounced and sender:
             tend = self.ndr(tend + r.uniform(0.01, 0.2), qid, sender, bounced)
         if deferred:
-            if retry < (3 if spam else 5):
+            if retry < (2 if spam else 5):
                 wait = min(4000, 300 * 2 ** retry) * r.uniform(0.9, 1.3)
                 self.pq_n += 1
                 heapq.heappush(self.pq, (tend + wait, self.pq_n,
