@@ -61,6 +61,7 @@ struct net {
 	uint32_t	first_ip;
 	uint16_t	days;
 	uint8_t		status;
+	bool		tentative;	/* home only as the first network */
 	const char	*why;
 };
 
@@ -78,6 +79,7 @@ struct ctx {
 	const struct abuse_opts	*o;
 	struct ip_origin	*origin;	/* per ip id */
 	uint16_t		*fail_accts;	/* distinct accounts failed */
+	uint16_t		*ok_accts;	/* distinct accounts logged in */
 	uint16_t		*home_accts, *novel_accts;
 	uint32_t		*last_acct;	/* marker for the counts above */
 	uint32_t		 baseline_end;
@@ -147,6 +149,17 @@ own_like(const struct ctx *c, uint32_t ip)
 	    !o->cloud;
 }
 
+/*
+ * attacker - an address that failed for several accounts, more than it
+ * logged in as: a dictionary attacker, not an office behind one address
+ * where a few users mistype now and then.
+ */
+static bool
+attacker(const struct ctx *c, uint32_t ip)
+{
+	return c->fail_accts[ip] >= 2 && c->fail_accts[ip] > c->ok_accts[ip];
+}
+
 /* odd_origin - a hosting network, or a known foreign country. */
 static bool
 odd_origin(const struct ctx *c, uint32_t ip)
@@ -194,10 +207,14 @@ cracked_by(const struct ctx *c, const uint32_t *v, size_t k, uint32_t ip)
 		if (i == nips && nips < 8)
 			ips[nips++] = e->ip;
 	}
-	if (n_ip > 0)
-		return c->fail_accts[ip] >= 2 || nips >= 2 ||
-		    (n_ip >= 3 && odd_origin(c, ip));
-	return n_tot >= c->o->attack_fails && c->fail_accts[ip] >= 2;
+	if (n_ip > 0) {
+		if (attacker(c, ip))
+			return true;
+		if (own_like(c, ip))
+			return false;	/* the user's typos at home */
+		return nips >= 2 || (n_ip >= 3 && odd_origin(c, ip));
+	}
+	return n_tot >= c->o->attack_fails && attacker(c, ip);
 }
 
 /* note_attack - a failure for the account from outside its home. */
@@ -226,13 +243,18 @@ first_use(const struct ctx *c, struct acct *ac, struct net *n,
 	if (cracked_by(c, v, k, e->ip)) {
 		n->status = NET_SUSPECT;
 		n->why = "success from an address attacking the account";
-	} else if (ac->crack_at != 0 &&
+	} else if (ac->crack_at != 0 && !own_like(c, e->ip) &&
 	    e->when - ac->crack_at <= c->o->after_crack) {
 		n->status = NET_SUSPECT;
 		n->why = "new network soon after the password was cracked";
-	} else if (e->when < c->baseline_end || ac->nnet == 1)
+	} else if (e->when < c->baseline_end)
 		n->status = NET_HOME;
-	else
+	else if (ac->nnet == 1) {
+		/* the account's first network: home, unless its first day
+		 * turns out to be a mass mailing (mass_first_day) */
+		n->status = NET_HOME;
+		n->tentative = true;
+	} else
 		n->status = NET_PENDING;
 	if (n->status == NET_SUSPECT && ac->crack_at == 0)
 		ac->crack_at = e->when;
@@ -318,7 +340,7 @@ mass_first_day(const struct ctx *c, struct acct *ac, const uint32_t *mv,
 		uint64_t rcpt = 0, bounced = 0, dnsbl = 0;
 		bool odd;
 
-		if (nt->status != NET_PENDING)
+		if (nt->status != NET_PENDING && !nt->tentative)
 			continue;
 		for (k = 0; k < nm; k++) {
 			const struct message *m = &tl->ledger.msg[mv[k]];
@@ -526,27 +548,29 @@ set_add(struct u64set *s, uint64_t key)
 	s->n++;
 }
 
-/* infra - the networks and addresses of bulk and stealth abuse. */
+/*
+ * infra - the addresses that sent bulk or stealth abuse, and the /24 (or
+ * /48) networks of those on hosting networks: attackers rent neighbouring
+ * servers, while the neighbours of a residential address are other users.
+ */
 static void
-infra(const struct ctx *c, const struct acct *acs, const struct finding *fs,
-    struct u64set *nets, struct u64set *ips)
+infra(const struct ctx *c, const struct finding *fs, struct u64set *nets,
+    struct u64set *ips)
 {
-	uint32_t a;
+	uint32_t a, ip;
 	size_t i;
 
 	for (a = 1; a < c->tl->accounts.n; a++) {
 		if (fs[a].verdict != VERDICT_BULK &&
 		    fs[a].verdict != VERDICT_STEALTH)
 			continue;
-		for (i = 0; i < acs[a].nnet; i++) {
-			if (acs[a].net[i].status != NET_SUSPECT)
-				continue;
-			set_add(nets, acs[a].net[i].key);
-			set_add(ips, acs[a].net[i].first_ip);
-		}
 		for (i = 0; i < fs[a].abuse_nips && i < FINDING_IPS; i++) {
-			set_add(ips, fs[a].abuse_ip[i]);
-			set_add(nets, net_key(c->tl, fs[a].abuse_ip[i]));
+			ip = fs[a].abuse_ip[i];
+			if (own_like(c, ip))
+				continue;
+			set_add(ips, ip);
+			if (c->origin[ip].cloud)
+				set_add(nets, net_key(c->tl, ip));
 		}
 	}
 }
@@ -563,7 +587,7 @@ link_pending(const struct ctx *c, struct acct *acs, const struct finding *fs)
 	size_t changed = 0, i;
 	uint32_t a;
 
-	infra(c, acs, fs, &nets, &ips);
+	infra(c, fs, &nets, &ips);
 	for (a = 1; a < c->tl->accounts.n; a++) {
 		for (i = 0; i < acs[a].nnet; i++) {
 			struct net *nt = &acs[a].net[i];
@@ -575,7 +599,8 @@ link_pending(const struct ctx *c, struct acct *acs, const struct finding *fs)
 				nt->why = "address used for another account's "
 				    "abuse";
 			else if (c->novel_accts[ip] >= c->o->cohort &&
-			    c->home_accts[ip] <= 1)
+			    c->home_accts[ip] <= 1 &&
+			    (odd_origin(c, ip) || attacker(c, ip)))
 				nt->why = "address that logged in as several "
 				    "unrelated accounts";
 			else
@@ -669,14 +694,27 @@ home_country(struct ctx *c)
 		snprintf(c->home_cc, sizeof(c->home_cc), "%s", tally[best].key);
 }
 
-/* fail_accounts - per address, how many accounts it failed for. */
+/* inc16 - saturating increment. */
+static void
+inc16(uint16_t *v)
+{
+	if (*v < UINT16_MAX)
+		(*v)++;
+}
+
+/*
+ * fail_accounts - per address, how many accounts it failed for and how
+ * many it logged in as.
+ */
 static void
 fail_accounts(struct ctx *c)
 {
 	const struct timeline *tl = c->tl;
-	uint32_t ip, *seen = xcalloc(tl->accounts.n + 1, sizeof(*seen));
+	uint32_t ip, *failed = xcalloc(tl->accounts.n + 1, sizeof(*failed));
+	uint32_t *ok = xcalloc(tl->accounts.n + 1, sizeof(*ok));
 
 	c->fail_accts = xcalloc(tl->ips.n + 1, sizeof(*c->fail_accts));
+	c->ok_accts = xcalloc(tl->ips.n + 1, sizeof(*c->ok_accts));
 	for (ip = 1; ip < tl->ips.n; ip++) {
 		const uint32_t *v = tl->by_ip + tl->ip_start[ip];
 		size_t n = tl->ip_start[ip + 1] - tl->ip_start[ip], k;
@@ -684,15 +722,20 @@ fail_accounts(struct ctx *c)
 		for (k = 0; k < n; k++) {
 			const struct event *e = &tl->ev[v[k]];
 
-			if (!event_counts_as_failure(e) || e->account == 0 ||
-			    seen[e->account] == ip)
+			if (e->account == 0)
 				continue;
-			seen[e->account] = ip;
-			if (c->fail_accts[ip] < UINT16_MAX)
-				c->fail_accts[ip]++;
+			if (event_counts_as_failure(e) &&
+			    failed[e->account] != ip) {
+				failed[e->account] = ip;
+				inc16(&c->fail_accts[ip]);
+			} else if (is_success(e) && ok[e->account] != ip) {
+				ok[e->account] = ip;
+				inc16(&c->ok_accts[ip]);
+			}
 		}
 	}
-	free(seen);
+	free(failed);
+	free(ok);
 }
 
 /* tally_add - count n for key in a small top list (kept sorted later). */
@@ -781,7 +824,7 @@ void
 abuse_run(const struct timeline *tl, const struct abuse_opts *o,
     struct abuse_report *rep)
 {
-	struct ctx c = { tl, o, NULL, NULL, NULL, NULL, NULL, 0, "" };
+	struct ctx c = { tl, o, NULL, NULL, NULL, NULL, NULL, NULL, 0, "" };
 	uint32_t na = tl->accounts.n, a;
 	struct acct *acs = xcalloc(na + 1, sizeof(*acs));
 	struct finding *fs = xcalloc(na + 1, sizeof(*fs));
@@ -823,6 +866,7 @@ abuse_run(const struct timeline *tl, const struct abuse_opts *o,
 	free(acs);
 	rep->origin = c.origin;
 	free(c.fail_accts);
+	free(c.ok_accts);
 	free(c.home_accts);
 	free(c.novel_accts);
 	free(c.last_acct);

@@ -404,7 +404,7 @@ def trap_checks(n, det, a, ipusers, fail, verbose):
         ips = {q[1] for q in a.qids if q[3] >= 20}
         big = [q for q in a.qids if q[3] >= 20]
         issues = len({q[0] // 86400 for q in big})
-        if len(ips) != 1 or issues < 100:
+        if len(ips) != 1 or issues < 12:
             fail(n, "%d issues from %d addresses" % (issues, len(ips)))
         if verbose:
             print("%s newsletter: %d issues, %d recipients, from %s" % (

@@ -240,7 +240,7 @@ def spam_bulk(p, r, user, clients, t_start, total, keep_failing=True,
         last = t
         t += r.randint(300, 1500) // max(1, len(clients) - 1 if
                                          len(clients) > 1 else 1)
-    t_list = first + r.randint(4000, 9000)
+    t_list = first + max(3000, int((last - first) * r.uniform(0.15, 0.3)))
     t_reset = last + r.randint(1200, 7200)
     p.windows.append((t_list, t_reset + r.randint(36, 96) * 3600))
     p.ev(t_reset, "purge", "%s@%s" % (user["name"], DOMAIN))
@@ -682,7 +682,7 @@ def restarts(p, r):
             p.ev(t, "restart", True)
     t = p.t0 + r.randint(20, 120) * 86400
     while t < p.t1:
-        p.ev(t, "restart", False)
+        p.ev(t + r.randint(3 * 3600, 5 * 3600), "restart", False)
         t += r.randint(60, 200) * 86400
 
 
