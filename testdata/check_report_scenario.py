@@ -25,7 +25,8 @@ HOME_PTR = ("t-ipconnect.de", "vodafone-ip.de", "arcor-ip.net",
             "telefonica.de", "versanet.de", "unitymediagroup.de", ".nc.de")
 DE_MOBILE = ("80.187.", "109.40.", "82.113.")
 CLOUD_PTR = ("amazonaws.com", "your-server.de", "vultr.com",
-             "vultrusercontent.com", "linode", "contaboserver.net")
+             "vultrusercontent.com", "linodeusercontent.com",
+             "members.linode.com", "contaboserver.net")
 CLOUD_NETS = ("159.89.", "167.71.", "164.90.", "138.68.", "46.101.",
               "188.166.")
 OVH = re.compile(r"^(ns\d+|ip\d+)\.ip-\d+-\d+-\d+\.eu$")

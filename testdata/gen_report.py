@@ -46,8 +46,6 @@ deterministic for a given seed and options (no clock, no hash order).
 import argparse
 import csv
 import gzip
-import heapq
-import math
 import os
 import struct
 import sys
@@ -79,7 +77,6 @@ MALWARE_END = epoch(2016, 1, 1)
 WEBMAIL_MOVE = epoch(2019, 9, 24, 7, 30)
 WM_LOCAL = ("localhost", "127.0.0.1", "127.0.0.1", "secured")
 WM_VM = ("unknown", "10.0.3.15", "10.0.3.2", "TLS")
-QUIET_H = (0, 5)
 SCALES = {"small": dict(users=230, traffic=0.75, news_weekly=150,
                         news_size=(40, 110), bulk=(1200, 2000), bg=0.25,
                         alerts=0.03),
@@ -391,7 +388,7 @@ def gang(p, r, tc, bulk, bulk_crack, stealth, atrisk, attacked, prov):
         nb = nm = 0
         first = None
         while t < end:
-            tt = t // 86400 * 86400 + r.randint(0, 86399)
+            tt = t + r.randint(3600, 20 * 3600)
             first = first or tt
             msgs = [rs.recipients_spam(r, r.choice((1, 1, 2, 3)),
                                        p.spam_domains)

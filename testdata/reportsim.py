@@ -21,7 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mailsim  # noqa: E402
-from mailsim import epoch, civil  # noqa: E402
+from mailsim import epoch  # noqa: E402
 
 HOST = "mail"
 MYHOST = "mail.example.org"
