@@ -64,5 +64,6 @@ origin_lookup(void *ctx, const struct ipaddr *ip, const char *rdns,
 	k = netclass_of(&o->trusted, ip, span_make(rdns, strlen(rdns)),
 	    out->asn);
 	out->cloud = k == NET_CLOUD;
+	out->residential = k == NET_RESIDENTIAL;
 	out->trusted = k == NET_TRUSTED || k == NET_PRIVATE;
 }

@@ -72,6 +72,8 @@ struct acct {
 	uint32_t	 fails, attack_first, attack_last;
 	uint32_t	 fail_ip[8];
 	uint32_t	 nfail_ips;
+	uint32_t	*ok_ip;		/* addresses it ever logged in from */
+	size_t		 nok;
 };
 
 struct ctx {
@@ -139,14 +141,21 @@ trusted(const struct ctx *c, uint32_t ip)
 	return ip == 0 || c->origin[ip].trusted;
 }
 
-/* own_like - an address in the home country on a non-hosting network. */
+/*
+ * own_like - an address like the users' own: in the home country and not
+ * on a hosting network; without country data, an access network by its
+ * reverse name.
+ */
 static bool
 own_like(const struct ctx *c, uint32_t ip)
 {
 	const struct ip_origin *o = &c->origin[ip];
 
-	return c->home_cc[0] != '\0' && strcmp(o->cc, c->home_cc) == 0 &&
-	    !o->cloud;
+	if (o->cloud)
+		return false;
+	if (c->home_cc[0] != '\0' && o->cc[0] != '\0')
+		return strcmp(o->cc, c->home_cc) == 0;
+	return o->residential;
 }
 
 /*
@@ -177,14 +186,31 @@ odd_origin(const struct ctx *c, uint32_t ip)
  * events complete an attack?  Yes when ip itself failed for the account
  * in the window before, and the failures look like an attack rather than
  * the user's typos or a device with a stale password: ip also failed for
- * other accounts, or several addresses outside the home country failed
- * for this one, or ip failed repeatedly from a hosting network or a
- * foreign country.  Also yes when ip never failed for
+ * other accounts, or several addresses outside the home country that
+ * never log in as the account failed for it, or ip failed repeatedly
+ * from a hosting network or a foreign country.  Also yes when ip never failed for
  * the account but attacked other accounts while this one was under
  * attack.
  */
 static bool
-cracked_by(const struct ctx *c, const uint32_t *v, size_t k, uint32_t ip)
+logs_in_from(const struct acct *ac, uint32_t ip)
+{
+	size_t lo = 0, hi = ac->nok;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ac->ok_ip[mid] < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ac->nok && ac->ok_ip[lo] == ip;
+}
+
+static bool
+cracked_by(const struct ctx *c, const struct acct *ac, const uint32_t *v,
+    size_t k, uint32_t ip)
 {
 	const struct timeline *tl = c->tl;
 	uint32_t t = tl->ev[v[k]].when, n_ip = 0, n_tot = 0, ips[8];
@@ -200,7 +226,8 @@ cracked_by(const struct ctx *c, const uint32_t *v, size_t k, uint32_t ip)
 		n_tot += e->count;
 		if (e->ip == ip)
 			n_ip += e->count;
-		if (own_like(c, e->ip))
+		/* The user's own devices: addresses that also log in. */
+		if (own_like(c, e->ip) || logs_in_from(ac, e->ip))
 			continue;
 		for (i = 0; i < nips && ips[i] != e->ip; i++)
 			;
@@ -240,7 +267,7 @@ first_use(const struct ctx *c, struct acct *ac, struct net *n,
 {
 	const struct event *e = &c->tl->ev[v[k]];
 
-	if (cracked_by(c, v, k, e->ip)) {
+	if (cracked_by(c, ac, v, k, e->ip)) {
 		n->status = NET_SUSPECT;
 		n->why = "success from an address attacking the account";
 	} else if (ac->crack_at != 0 && !own_like(c, e->ip) &&
@@ -275,6 +302,32 @@ count_ip(struct ctx *c, uint32_t account, uint32_t ip, bool home)
 		c->novel_accts[ip] += c->novel_accts[ip] < UINT16_MAX;
 }
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* login_addresses - the sorted addresses the account logged in from. */
+static void
+login_addresses(const struct ctx *c, struct acct *ac, const uint32_t *v,
+    size_t n)
+{
+	size_t k, m = 0;
+
+	ac->ok_ip = xreallocarray(NULL, n + 1, sizeof(*ac->ok_ip));
+	for (k = 0; k < n; k++)
+		if (is_success(&c->tl->ev[v[k]]))
+			ac->ok_ip[m++] = c->tl->ev[v[k]].ip;
+	qsort(ac->ok_ip, m, sizeof(*ac->ok_ip), cmp_u32);
+	ac->nok = 0;
+	for (k = 0; k < m; k++)
+		if (ac->nok == 0 || ac->ok_ip[ac->nok - 1] != ac->ok_ip[k])
+			ac->ok_ip[ac->nok++] = ac->ok_ip[k];
+}
+
 /* walk_account - step 1 for one account. */
 static void
 walk_account(struct ctx *c, uint32_t a, struct acct *ac)
@@ -283,6 +336,7 @@ walk_account(struct ctx *c, uint32_t a, struct acct *ac)
 	const uint32_t *v = tl->by_account + tl->account_start[a];
 	size_t n = tl->account_start[a + 1] - tl->account_start[a], k;
 
+	login_addresses(c, ac, v, n);
 	for (k = 0; k < n; k++) {
 		const struct event *e = &tl->ev[v[k]];
 		struct net *nt;
@@ -861,8 +915,10 @@ abuse_run(const struct timeline *tl, const struct abuse_opts *o,
 	rep->f = fs;
 	summary(&c, rep);
 	memcpy(rep->home_cc, c.home_cc, sizeof(rep->home_cc));
-	for (a = 1; a < na; a++)
+	for (a = 1; a < na; a++) {
 		free(acs[a].net);
+		free(acs[a].ok_ip);
+	}
 	free(acs);
 	rep->origin = c.origin;
 	free(c.fail_accts);

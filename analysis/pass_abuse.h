@@ -44,6 +44,7 @@ struct ip_origin {
 	char		cc[3];		/* country, "" when unknown */
 	uint32_t	asn;		/* 0 when unknown */
 	bool		cloud;		/* hosting network */
+	bool		residential;	/* access network (reverse name) */
 	bool		trusted;	/* relay to ignore (webmail, private) */
 };
 
