@@ -712,34 +712,48 @@ origins(struct ctx *c)
 	}
 }
 
-/* home_country - the option, or the most common country of logins. */
+/*
+ * home_country - the option, or the country most accounts log in from
+ * (each account counts once per country, so that an attacker's many
+ * logins as a few accounts cannot make its country the home).
+ */
 static void
 home_country(struct ctx *c)
 {
 	const struct timeline *tl = c->tl;
 	struct count_by tally[64];
-	size_t nt = 0, i, best = 0;
+	size_t nt = 0, i, best = 0, k;
+	uint32_t a;
 
 	if (c->o->home_cc != NULL) {
 		snprintf(c->home_cc, sizeof(c->home_cc), "%s", c->o->home_cc);
 		return;
 	}
-	for (i = 0; i < tl->n; i++) {
-		const struct event *e = &tl->ev[i];
-		const char *cc = c->origin[e->ip].cc;
-		size_t k;
+	for (a = 1; a < tl->accounts.n; a++) {
+		const uint32_t *v = tl->by_account + tl->account_start[a];
+		size_t n = tl->account_start[a + 1] - tl->account_start[a];
+		bool seen[64] = { false };
 
-		if (!is_success(e) || trusted(c, e->ip) || cc[0] == '\0')
-			continue;
-		for (k = 0; k < nt && strcmp(tally[k].key, cc) != 0; k++)
-			;
-		if (k == nt) {
-			if (nt == 64)
+		for (i = 0; i < n; i++) {
+			const struct event *e = &tl->ev[v[i]];
+			const char *cc = c->origin[e->ip].cc;
+
+			if (!is_success(e) || trusted(c, e->ip) || cc[0] == '\0')
 				continue;
-			snprintf(tally[nt].key, sizeof(tally[nt].key), "%s", cc);
-			tally[nt++].n = 0;
+			for (k = 0; k < nt && strcmp(tally[k].key, cc) != 0; k++)
+				;
+			if (k == nt) {
+				if (nt == 64)
+					continue;
+				snprintf(tally[nt].key, sizeof(tally[nt].key),
+				    "%s", cc);
+				tally[nt++].n = 0;
+			}
+			if (!seen[k]) {
+				seen[k] = true;
+				tally[k].n++;
+			}
 		}
-		tally[k].n++;
 	}
 	for (i = 1; i < nt; i++)
 		if (tally[i].n > tally[best].n)

@@ -131,6 +131,43 @@ class Plan:
     pass
 
 
+# German access networks for the users' home lines: (first octets, reverse
+# name pattern).  The users live where the server does, so the country of
+# their logins is the home country.
+HOME_ISPS = (
+    ((91, 0, 63), lambda o: "p%02x%02x%02x%02x.dip0.t-ipconnect.de" % o),
+    ((93, 192, 255), lambda o: "p%02x%02x%02x%02x.dip0.t-ipconnect.de" % o),
+    ((79, 192, 255), lambda o: "p%02x%02x%02x%02x.dip0.t-ipconnect.de" % o),
+    ((88, 152, 155), lambda o: "ip-%03d-%03d-%03d-%03d.um26.pools."
+     "vodafone-ip.de" % o),
+    ((77, 8, 15), lambda o: "dynamic-%03d-%03d-%03d-%03d.%d.%d.pool."
+     "telefonica.de" % (o + o[:2])),
+    ((78, 34, 35), lambda o: "xdsl-%d-%d-%d-%d.nc.de" % o),
+)
+
+
+def german_homes(r, users):
+    """Move the users' documentation-range lines to German ISPs (keeping
+    which of them have no reverse name)."""
+    used = set()
+    for u in users:
+        ips = []
+        for host, ip in u["ips"]:
+            if not ip.startswith(("192.0.2.", "198.51.100.", "203.0.113.")):
+                ips.append((host, ip))
+                continue
+            while True:
+                (a, lo, hi), ptr = r.choice(HOME_ISPS)
+                o = (a, r.randint(lo, hi), r.randint(0, 255),
+                     r.randint(1, 254))
+                new = "%d.%d.%d.%d" % o
+                if new not in used:
+                    break
+            used.add(new)
+            ips.append((host if host == "unknown" else ptr(o), new))
+        u["ips"] = ips
+
+
 def make_users(r, n):
     users = []
     used = set()
@@ -206,6 +243,7 @@ def make_plan(args):
     p.factor = args.factor
     nusers = 40 if p.factor <= 1 else int(40 * math.sqrt(p.factor))
     p.users = make_users(r, nusers)
+    german_homes(mailsim.Random("homes:%d" % args.seed), p.users)
     p.known = set(u["name"] for u in p.users)
     t0, t1 = args.t0, args.t1
     bounds = [t0]
@@ -281,6 +319,7 @@ def make_script(r, p, t0, t1):
 
     # 4. the account is used from a cloud host across New Year
     name, ip = cloud_host(r)
+    gang = {"ips": ips, "crack": crack_ip, "cloud": (name, ip), "ny": ny}
     t = ny - r.randint(5400, 10800)
     sender = "%s@%s" % (victim["name"], DOMAIN)
     for i in range(5):
@@ -367,6 +406,106 @@ def make_script(r, p, t0, t1):
                        (0.97, "postfix/postfix-script[%d]: fatal: the Postfix "
                         "mail system is already running")):
         s.append((at(r, day(frac), 9, 17), "error", (body,)))
+
+    # 11-12 draw from their own generators, here and in the weeks, so the
+    # sessions above and the everyday traffic stay as they were
+    s += stealth_script(p, users, gang, t0, t1)
+    s += at_risk_script(p, users, gang, t0, t1)
+    return s
+
+
+def pick_user(users, taken, ok):
+    for u in users:
+        if u["name"] not in taken and ok(u):
+            return u
+    return None
+
+
+def scripted_names(users):
+    # victim, traveller, phone and everyone the attacks above name
+    return set(u["name"] for u in users[:14])
+
+
+def stealth_script(p, users, gang, t0, t1):
+    """11. the gang cracks a second account and uses it quietly: a few
+    failures from its addresses before Christmas, a test message from one
+    of them, then, after the first account was reset, small batches from
+    the same cloud host every few days while the owner keeps using it."""
+    r = mailsim.Random("stealth:%d" % p.seed)
+    taken = scripted_names(users) | set(u["name"] for u in p.users[:6])
+    u = pick_user(p.users, taken, lambda u: len(u["ips"]) == 1 and
+                  ":" not in u["ips"][0][1] and u["weight"] >= 3)
+    if u is None:
+        return []
+    p.stealth = u["name"]
+    s = []
+    ny = gang["ny"]
+    att = [gang["ips"][0], gang["ips"][2]]
+    t = ny - 10 * 86400 + r.randint(1 * 3600, 5 * 3600)
+    for i in range(5):
+        ip = att[i % 2]
+        tries = [(u["name"], "PLAIN") for _ in range(r.randint(1, 2))]
+        s.append((t, "authfail", (587, "unknown", ip, tries, "quit"),
+                  "stealth:%d:%d" % (p.seed, i)))
+        t += r.randint(8 * 3600, 20 * 3600)
+    s.append((t, "send", (587, "unknown", att[0], u["name"], "PLAIN",
+                          [["%s%d@%s" % (r.choice(FIRST), r.randint(70, 99),
+                                         "gmail.com")]],
+                          [(u["name"], "PLAIN")], False),
+              "stealth:%d:crack" % p.seed))
+    name, ip = gang["cloud"]
+    t = ny + r.randint(2, 3) * 86400 + r.randint(2 * 3600, 6 * 3600)
+    end = epoch(civil(ny).year, 2, 20)
+    k = 0
+    while t < min(end, t1 - 86400):
+        nmsg = r.randint(8, 12)
+        done = 0
+        while done < nmsg:
+            n = min(nmsg - done, r.randint(3, 5))
+            msgs = [["%s.%s%d@%s" % (r.choice(FIRST), r.choice(LAST),
+                                     r.randint(1, 99), r.choice(SPAM_DOMS))
+                     for _ in range(r.randint(1, 3))] for _ in range(n)]
+            s.append((t, "send", (587, name, ip, u["name"], "PLAIN", msgs,
+                                  [], False),
+                      "stealth:%d:b%d" % (p.seed, k)))
+            k += 1
+            done += n
+            t += r.randint(600, 3000)
+        t += r.randint(3, 5) * 86400 + r.randint(-4 * 3600, 4 * 3600)
+    return s
+
+
+def at_risk_script(p, users, gang, t0, t1):
+    """12. a week of guessing in mid-February from several addresses
+    that also try other names; one of them gets in, then nothing."""
+    r = mailsim.Random("atrisk:%d" % p.seed)
+    taken = scripted_names(users) | set(u["name"] for u in p.users[:6])
+    taken.add(getattr(p, "stealth", ""))
+    u = pick_user(reversed(p.users), taken, lambda u: len(u["ips"]) == 1 and
+                  ":" not in u["ips"][0][1])
+    if u is None:
+        return []
+    p.at_risk = u["name"]
+    s = []
+    nets = ("45.125.66", "80.94.95", "193.32.162", "212.70.149",
+            "92.118.39", "178.20.210")
+    ips = ["%s.%d" % (n, r.randint(2, 254)) for n in r.sample(nets, 4)]
+    others = list(ROLES[:6]) + [x["name"] for x in users[3:6]]
+    y = civil(gang["ny"]).year
+    t = epoch(y, 2, 11) + r.randint(1 * 3600, 5 * 3600)
+    for i in range(16):
+        ip = ips[i % 4]
+        tries = [(r.choice(others), "PLAIN")]
+        if i % 2 == 0 or i >= 12:
+            tries.append((u["name"], "PLAIN"))
+        r.shuffle(tries)
+        s.append((t, "authfail", (587, "unknown", ip, tries,
+                                  r.choice(("quit", "lost"))),
+                  "atrisk:%d:%d" % (p.seed, i)))
+        t += r.randint(6 * 3600, 12 * 3600)
+    s.append((t, "send", (587, "unknown", ips[1], u["name"], "PLAIN", [],
+                          [(u["name"], "PLAIN")], False),
+              "atrisk:%d:ok" % p.seed))
     return s
 
 
@@ -486,7 +625,14 @@ def driver(w, day_done):
         if lo < hi:
             normal_day(w, lo, hi, d)
         while i < len(script) and script[i][0] < d + 86400:
-            run_script(w, *script[i])
+            e = script[i]
+            if len(e) > 3:
+                saved = w.rng
+                w.rng = mailsim.Random(e[3])
+                run_script(w, *e[:3])
+                w.rng = saved
+            else:
+                run_script(w, *e)
             i += 1
         day_done(d + 86400)
         d += 86400

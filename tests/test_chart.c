@@ -15,22 +15,9 @@
 
 #define NPER	30
 
-static char cmd[16384];
 
 /* run - format and run a shell command line (no log text in it). */
-static int
-run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-run(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return run_cmd(cmd);
-}
+#define run run_fmt
 
 /* path - a scratch name under TEST_TMPDIR (free() it). */
 static char *
@@ -289,17 +276,8 @@ Test(chart, renders_png_svg_pdf)
 	free(s);
 }
 
-static const char *
-bin(void)
-{
-	return env_or("SUBSUBMIT", "subsubmit");
-}
-
-static const char *
-td(void)
-{
-	return env_or("TESTDATA", "testdata");
-}
+#define bin test_bin
+#define td test_data
 
 /* distinct_periods - periods in "errors --by month --format csv". */
 static size_t

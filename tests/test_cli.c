@@ -11,34 +11,12 @@
 
 #include "tests/testutil.h"
 
-static char cmd[16384];
 
-static const char *
-bin(void)
-{
-	return env_or("SUBSUBMIT", "subsubmit");
-}
-
-static const char *
-td(void)
-{
-	return env_or("TESTDATA", "testdata");
-}
+#define bin test_bin
+#define td test_data
 
 /* run - format and run a command line; returns the exit status. */
-static int
-run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-run(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return run_cmd(cmd);
-}
+#define run run_fmt
 
 /* slurp - a whole file into a malloc'ed buffer. */
 static char *

@@ -18,34 +18,12 @@ static const int seeds[NSEEDS] = { 1, 2, 3 };
 static const char *const verdicts[] = { "bulk", "stealth", "at-risk" };
 #define NVERDICTS	3
 
-static char cmd[16384];
 static char scratch[2 * NSEEDS][4096];	/* labels and output per seed */
 
-static const char *
-bin(void)
-{
-	return env_or("SUBSUBMIT", "subsubmit");
-}
+#define bin test_bin
+#define td test_data
 
-static const char *
-td(void)
-{
-	return env_or("TESTDATA", "testdata");
-}
-
-static int
-run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-run(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return run_cmd(cmd);
-}
+#define run run_fmt
 
 static void
 tbl_free(struct csv_table *t)
@@ -147,11 +125,11 @@ one_seed(int seed, struct tally *ty)
 	cr_assert_eq(run("rm -rf '%s'", dir), 0);
 	cr_assert_eq(run("python3 '%s/gen_report.py' --out '%s' --labels '%s' "
 	    "--seed %d 2>/dev/null", td(), dir, labels, seed), 0,
-	    "generator failed: %s", cmd);
+	    "generator failed: %s", test_cmdline);
 	rc = run("'%s' report --format csv -q '%s' > '%s' 2> '%s'", bin(), dir,
 	    out, err);
 	cr_assert_eq(rc, 0, "seed %d: `subsubmit report` exited %d (see %s): "
-	    "%s", seed, rc, err, cmd);
+	    "%s", seed, rc, err, test_cmdline);
 
 	cr_assert_eq(tbl_load(labels, &lab), 0, "cannot read %s", labels);
 	cr_assert_eq(tbl_load(out, &rep), 0, "cannot read %s", out);
@@ -311,9 +289,9 @@ Test(report, scenario_labels_are_honest, .timeout = 300)
 	cr_assert_eq(run("rm -rf '%s'", dir), 0);
 	cr_assert_eq(run("python3 '%s/gen_report.py' --out '%s' --labels '%s' "
 	    "--seed 2 2>/dev/null", td(), dir, labels), 0,
-	    "generator failed: %s", cmd);
+	    "generator failed: %s", test_cmdline);
 	cr_expect_eq(run("python3 '%s/check_report_scenario.py' '%s' '%s' "
 	    ">&2", td(), dir, labels), 0, "labels not borne out by the logs: "
-	    "%s", cmd);
+	    "%s", test_cmdline);
 	run("rm -rf '%s' '%s'", dir, labels);
 }

@@ -12,33 +12,11 @@
 
 #define MAX_REPORT	10	/* differing cells listed before giving up */
 
-static char cmd[16384];
 
-static const char *
-bin(void)
-{
-	return env_or("SUBSUBMIT", "subsubmit");
-}
+#define bin test_bin
+#define td test_data
 
-static const char *
-td(void)
-{
-	return env_or("TESTDATA", "testdata");
-}
-
-static int
-run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-run(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return run_cmd(cmd);
-}
+#define run run_fmt
 
 /*
  * generate - a fresh log set in dir and its month truth in truth; skips
@@ -52,7 +30,7 @@ generate(const char *dir, const char *truth)
 	cr_assert_eq(run("rm -rf '%s'", dir), 0);
 	cr_assert_eq(run("python3 '%s/gen_trend.py' --out '%s' --seed 1 "
 	    "--truth '%s' 2>/dev/null", td(), dir, truth), 0,
-	    "generator failed: %s", cmd);
+	    "generator failed: %s", test_cmdline);
 }
 
 static void
@@ -114,7 +92,7 @@ Test(trend, month_table_matches_truth)
 
 	generate(dir, truth);
 	cr_assert_eq(run("'%s' errors --by month --format csv -q '%s' > '%s'",
-	    bin(), dir, out), 0, "%s", cmd);
+	    bin(), dir, out), 0, "%s", test_cmdline);
 	load(truth, &want);
 	load(out, &got);
 	cr_assert_gt(want.nrows, 0);
@@ -184,7 +162,7 @@ Test(trend, year_table_sums_months)
 
 	generate(dir, truth);
 	cr_assert_eq(run("'%s' errors --by year --format csv -q '%s' > '%s'",
-	    bin(), dir, out), 0, "%s", cmd);
+	    bin(), dir, out), 0, "%s", test_cmdline);
 	load(truth, &m);
 	load(out, &y);
 	cr_expect_eq(y.nrows, (2021 - 2015 + 1) * (m.nrows / (7 * 12)),

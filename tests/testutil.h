@@ -6,6 +6,7 @@
 #define SUBSUBMIT_TESTS_TESTUTIL_H
 
 #include <csv.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,39 @@ tmp_path(const char *leaf)
 	snprintf(b, sizeof(buf[0]), "%s/%s.%d", env_or("TEST_TMPDIR", "/tmp"),
 	    leaf, (int)getpid());
 	return b;
+}
+
+/* test_bin, test_data - the binary and testdata/ as meson passes them. */
+static inline const char *
+test_bin(void)
+{
+	return env_or("SUBSUBMIT", "subsubmit");
+}
+
+static inline const char *
+test_data(void)
+{
+	return env_or("TESTDATA", "testdata");
+}
+
+/*
+ * run_fmt - format a command line (only test-made text in it) and run it;
+ * returns the exit status.
+ */
+static inline int
+run_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char test_cmdline[16384];	/* the last command run_fmt ran */
+
+static inline int
+run_fmt(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(test_cmdline, sizeof(test_cmdline), fmt, ap);
+	va_end(ap);
+	return run_cmd(test_cmdline);
 }
 
 #endif
