@@ -194,21 +194,6 @@ write_text(const struct trend *t)
 	return rc;
 }
 
-/* split_list - "a,b,c" into at most MAX_SERVICES names (in place). */
-static int
-split_list(char *arg, const char **out, size_t *n)
-{
-	char *tok, *save = NULL;
-
-	for (tok = strtok_r(arg, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if (*n == MAX_SERVICES)
-			return -1;
-		out[(*n)++] = tok;
-	}
-	return *n > 0 ? 0 : -1;
-}
-
 static const struct option longopts[] = {
 	{ "by", required_argument, NULL, 'b' },
 	{ "service", required_argument, NULL, 's' },
@@ -240,7 +225,7 @@ cmd_errors(int argc, char **argv)
 				return usage_error(USAGE_ERRORS, "--by wants "
 				    "year, month, week or day");
 		} else if (c == 's') {
-			if (split_list(optarg, only, &nonly) != 0)
+			if (split_list(optarg, only, MAX_SERVICES, &nonly) != 0)
 				return usage_error(USAGE_ERRORS, "--service "
 				    "wants a comma-separated list (at most "
 				    "%d)", MAX_SERVICES);

@@ -175,3 +175,17 @@ usage_error(const char *usage, const char *fmt, ...)
 	sbuf_release(&sb);
 	return EXIT_USAGE;
 }
+
+int
+split_list(char *arg, const char **out, size_t max, size_t *n)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(arg, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (*n == max)
+			return -1;
+		out[(*n)++] = tok;
+	}
+	return *n > 0 ? 0 : -1;
+}

@@ -69,6 +69,12 @@ int	collect_inputs(char *const *args, int n, struct source_list *out);
 /* scan_exit_code - 66/65/0 from the stats (and --strict), with messages. */
 int	scan_exit_code(const struct read_opts *, const struct scan_stats *);
 
+/*
+ * split_list - "a,b,c" into at most max names (in place, appended to
+ * out[*n]); -1 when there are more or none.
+ */
+int	split_list(char *arg, const char **out, size_t max, size_t *n);
+
 /* finish_stdout - flush and check stdout; 74 on a write error. */
 int	finish_stdout(int code);
 

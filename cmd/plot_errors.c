@@ -65,21 +65,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* split_list - "a,b,c" into at most MAX_SERVICES names (in place). */
-static int
-split_list(char *arg, const char **out, size_t *n)
-{
-	char *tok, *save = NULL;
-
-	for (tok = strtok_r(arg, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if (*n == MAX_SERVICES)
-			return -1;
-		out[(*n)++] = tok;
-	}
-	return *n > 0 ? 0 : -1;
-}
-
 /* option - one option of this command; PARSED or an exit code. */
 static int
 option(struct plot_args *a, int c, char *arg)
@@ -96,7 +81,7 @@ option(struct plot_args *a, int c, char *arg)
 			    "year, month, week or day");
 		break;
 	case 's':
-		if (split_list(arg, a->only, &a->nonly) != 0)
+		if (split_list(arg, a->only, MAX_SERVICES, &a->nonly) != 0)
 			return usage_error(USAGE_PLOT_ERRORS, "--service "
 			    "wants a comma-separated list (at most %d)",
 			    MAX_SERVICES);
