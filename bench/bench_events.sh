@@ -245,3 +245,17 @@ rss=$(median "$tmp/errors_gz.runs" 2)
 printf 'stored events: %s (24 bytes each); peak RSS of errors %.1f MB = %s bytes per stored event\n' \
     "${nev:-?}" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" \
     "$(awk -v k="$rss" -v n="${nev:-0}" 'BEGIN { printf "%.0f", (n > 0) ? k * 1024 / n : 0 }')"
+
+# Issue 5: the audit of the last week reads only what window and history
+# need (files wholly older are skipped by their dates, not decompressed).
+last=$(ls "${gz_files[@]}" | sed -n 's/.*maillog-\([0-9]\{8\}\).*/\1/p' | sort | tail -1)
+if [ -n "$last" ]; then
+	now="${last:0:4}-${last:4:2}-${last:6:2}"
+	for hist in 90 30; do
+		"$SUBSUBMIT" audit -q -v --always --now "$now" --history "$hist" \
+		    "${gz_files[@]}" 2>"$tmp/audit.err" >/dev/null || true
+		skipped=$(grep -c 'older than the history' "$tmp/audit.err" || true)
+		printf 'audit --now %s --history %s: %d of %d files opened, %d skipped by date\n' \
+		    "$now" "$hist" $(( ${#gz_files[@]} - skipped )) "${#gz_files[@]}" "$skipped"
+	done
+fi
