@@ -174,18 +174,6 @@ has_digit(struct span s)
 	return false;
 }
 
-/* all_digits - true for a non-empty run of decimal digits. */
-static bool
-all_digits(struct span s)
-{
-	size_t i;
-
-	for (i = 0; i < s.len; i++)
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return false;
-	return s.len > 0;
-}
-
 /* put_be64 - store v big-endian at p. */
 static void
 put_be64(uint8_t *p, uint64_t v)
@@ -246,7 +234,7 @@ static bool
 parse_point(struct span s, struct ipaddr *out, bool *v6text)
 {
 	*v6text = memchr(s.p, ':', s.len) != NULL;
-	if (all_digits(s)) {
+	if (span_all_digits(s)) {
 		if (s.len > 39)
 			return false;
 		return parse_int(s, out);

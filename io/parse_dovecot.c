@@ -173,18 +173,6 @@ is_word_char(char c)
 	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
 }
 
-/* all_digits - true for a non-empty run of decimal digits. */
-static bool
-all_digits(struct span s)
-{
-	size_t i;
-
-	for (i = 0; i < s.len; i++)
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return false;
-	return s.len > 0;
-}
-
 /* value_end - offset where an element value starting at off ends. */
 static size_t
 value_end(struct span s, size_t off, const char *stops)
@@ -536,7 +524,7 @@ auth_prefix24(struct span pre, const struct proc *p, struct authref *ar)
 		if (k < 0 || pre.len - (size_t)k > VALUE_MAX)
 			return false;
 		grp = at(pre, (size_t)k + 1, pre.len - 1);
-		if (ar->session.len == 0 && !all_digits(grp))
+		if (ar->session.len == 0 && !span_all_digits(grp))
 			ar->session = grp;
 		pre.len = (size_t)k;
 	}
@@ -588,7 +576,7 @@ legacy_arg(struct span a)
 	if (!span_starts(a, "(") || !span_ends(a, ")"))
 		return false;
 	a = at(a, 1, a.len - 1);
-	return span_eq(a, "default") || all_digits(a);
+	return span_eq(a, "default") || span_all_digits(a);
 }
 
 /* auth_line - dispatch an auth / auth-worker line on its prefix form. */

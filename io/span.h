@@ -54,6 +54,18 @@ span_ends(struct span s, const char *lit)
 	return s.len >= n && memcmp(s.p + s.len - n, lit, n) == 0;
 }
 
+/* span_all_digits - true for a non-empty run of decimal digits. */
+static inline bool
+span_all_digits(struct span s)
+{
+	size_t i;
+
+	for (i = 0; i < s.len; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return false;
+	return s.len > 0;
+}
+
 /* span_skip - the span without its first n bytes (n is clamped). */
 static inline struct span
 span_skip(struct span s, size_t n)

@@ -25,22 +25,6 @@ static char scratch[2 * NSEEDS][4096];	/* labels and output per seed */
 
 #define run run_fmt
 
-static void
-tbl_free(struct csv_table *t)
-{
-	size_t i;
-	int j;
-
-	for (i = 0; i < t->nrows; i++) {
-		for (j = 0; j < MAX_COLS; j++)
-			free(t->rows[i][j]);
-		free(t->rows[i]);
-	}
-	free(t->rows);
-	for (j = 0; j < t->ncols; j++)
-		free(t->cols[j]);
-}
-
 static int
 verdict_index(const char *v)
 {

@@ -48,22 +48,6 @@ load(const char *path, struct csv_table *t)
 		    i + 1);
 }
 
-static void
-tbl_free(struct csv_table *t)
-{
-	size_t i;
-	int j;
-
-	for (i = 0; i < t->nrows; i++) {
-		for (j = 0; j < MAX_COLS; j++)
-			free(t->rows[i][j]);
-		free(t->rows[i]);
-	}
-	free(t->rows);
-	for (j = 0; j < t->ncols; j++)
-		free(t->cols[j]);
-}
-
 static long
 num(const struct csv_table *t, size_t row, const char *col)
 {

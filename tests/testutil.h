@@ -85,6 +85,23 @@ tbl_load(const char *path, struct csv_table *t)
 	return 0;
 }
 
+/* tbl_free - free what tbl_load allocated. */
+static inline void
+tbl_free(struct csv_table *t)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < t->nrows; i++) {
+		for (j = 0; j < MAX_COLS; j++)
+			free(t->rows[i][j]);
+		free(t->rows[i]);
+	}
+	free(t->rows);
+	for (j = 0; j < t->ncols; j++)
+		free(t->cols[j]);
+}
+
 /* tbl_col - index of a header name, or -1. */
 static inline int
 tbl_col(const struct csv_table *t, const char *name)
