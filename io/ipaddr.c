@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "io/numfmt.h"
+
 static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0xff, 0xff };
 
@@ -120,7 +122,15 @@ char *
 ipaddr_format(const struct ipaddr *a, char *buf)
 {
 	if (ipaddr_is_v4(a)) {
-		inet_ntop(AF_INET, a->b + 12, buf, IPADDR_STRLEN);
+		size_t n = 0;
+		int i;
+
+		/* By hand: inet_ntop() formats with sprintf, once per row. */
+		for (i = 12; i < 16; i++) {
+			n += fmt_u64(buf + n, a->b[i]);
+			buf[n++] = '.';
+		}
+		buf[n - 1] = '\0';
 		return buf;
 	}
 	inet_ntop(AF_INET6, a->b, buf, IPADDR_STRLEN);

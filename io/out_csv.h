@@ -5,7 +5,7 @@
  * formula injection (a leading '=', '+', '-', '@', TAB or CR gets an
  * apostrophe) and quoted by libcsv when they hold a comma, quote or
  * space at either end.  Numbers we format ourselves are written as they
- * are.  A row is built in memory and written with one fwrite.
+ * are.  Rows are built in memory and written in blocks of about 64 KiB.
  */
 #ifndef SUBSUBMIT_IO_OUT_CSV_H
 #define SUBSUBMIT_IO_OUT_CSV_H
@@ -23,6 +23,10 @@ struct csv_out {
 };
 
 void	csv_out_init(struct csv_out *, FILE *);
+/*
+ * csv_out_release - write the rows still buffered, then free.  A write
+ * error shows in ferror(fp); call csv_out_flush() first to see it here.
+ */
 void	csv_out_release(struct csv_out *);
 
 /* csv_out_text - a cell of untrusted text (escaped, neutralized). */
@@ -38,7 +42,12 @@ void	csv_out_str(struct csv_out *, const char *s);
 void	csv_out_u64(struct csv_out *, uint64_t);
 /* csv_out_header - a whole header row from a comma-separated list. */
 int	csv_out_header(struct csv_out *, const char *names);
-/* csv_out_end - write the row; -1 on a write error (errno set). */
+/*
+ * csv_out_end - end the row; it is written once 64 KiB of rows are
+ * buffered.  Returns -1 on a write error (errno set).
+ */
 int	csv_out_end(struct csv_out *);
+/* csv_out_flush - write every buffered row; -1 on a write error. */
+int	csv_out_flush(struct csv_out *);
 
 #endif
