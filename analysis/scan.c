@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analysis/intern.h"
 #include "io/diag.h"
@@ -728,7 +729,7 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 	bool have_prev = false;
 	struct year_walk walk = { 0, 0, 0 };
 	size_t i, k = 0;
-	int rc = 0;
+	int rc = 0, jobs = scan_jobs(o);
 
 	memset(st, 0, sizeof(*st));
 	progress_init(&pg, l);
@@ -752,6 +753,8 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 			st->unreadable++;
 			continue;
 		}
+		if (jobs > 1)
+			reader_prefetch(fc.rd);
 		file_anchor(&fc, sf);
 		fc.have_prev = have_prev;
 		fc.walk = walk;
@@ -777,6 +780,17 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 	dupset_release(&sets[1]);
 	sbuf_release(&err);
 	return rc;
+}
+
+int
+scan_jobs(const struct scan_opts *o)
+{
+	long n;
+
+	if (o->jobs > 0)
+		return o->jobs;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
 /* two - two decimal digits at s; -1 if not digits. */

@@ -33,7 +33,13 @@ struct scan_opts {
 	const struct service_map_entry *smap;
 	size_t		nsmap;
 	int64_t		now;		/* clock, for the last-resort anchor */
+	int		jobs;		/* -j: threads; 0 = one per core */
 };
+
+#define MAX_JOBS	256
+
+/* scan_jobs - the threads a scan uses: o->jobs, or one per online core. */
+int	scan_jobs(const struct scan_opts *o);
 
 struct scan_event {
 	const struct raw_event	*ev;

@@ -442,7 +442,8 @@ parse_args(struct audit *a, int argc, char **argv)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, READ_SHORT_OPTIONS, longopts,
+	    NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			printf("usage: %s\n", USAGE_AUDIT);

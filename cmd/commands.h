@@ -13,31 +13,31 @@ int	cmd_timeline(int argc, char **argv);
 int	cmd_plot_errors(int argc, char **argv);
 
 /* Usage lines, word for word the SYNOPSIS of the man page. */
-#define USAGE_EVENTS "subsubmit events [-qv] [--format csv|text] " \
+#define USAGE_EVENTS "subsubmit events [-qv] [-j n] [--format csv|text] " \
 	"[--since time] [--until time] [--year year] " \
 	"[--service-map name=service] [--strict] path ..."
 
-#define USAGE_ERRORS "subsubmit errors [-qv] [--by year|month|week|day] " \
+#define USAGE_ERRORS "subsubmit errors [-qv] [-j n] [--by year|month|week|day] " \
 	"[--service list] [--format csv|text] [--since time] " \
 	"[--until time] [--year year] [--service-map name=service] " \
 	"[--strict] path ..."
 
-#define USAGE_PLOT_ERRORS "subsubmit plot-errors [-qv] -o file " \
+#define USAGE_PLOT_ERRORS "subsubmit plot-errors [-qv] [-j n] -o file " \
 	"[--by year|month|week|day] [--service list] [--log] [--size WxH] " \
 	"[--title text] [--script dir] [--since time] [--until time] " \
 	"[--year year] [--service-map name=service] [--strict] path ..."
 
-#define USAGE_REPORT "subsubmit report [-qv] [--format csv|text] " \
+#define USAGE_REPORT "subsubmit report [-qv] [-j n] [--format csv|text] " \
 	"[--geo file] [--asn file] [--home cc] [--trusted cidr] " \
 	"[--config file] [--threshold name=value] [--since time] " \
 	"[--until time] [--year year] [--service-map name=service] " \
 	"[--strict] path ..."
 
-#define USAGE_TIMELINE "subsubmit timeline [-qv] [--plot file] " \
+#define USAGE_TIMELINE "subsubmit timeline [-qv] [-j n] [--plot file] " \
 	"[--since time] [--until time] [--year year] " \
 	"[--service-map name=service] [--strict] account path ..."
 
-#define USAGE_AUDIT "subsubmit audit [-qv] [--days n] [--history days] " \
+#define USAGE_AUDIT "subsubmit audit [-qv] [-j n] [--days n] [--history days] " \
 	"[--now time] [--state file] [--always] [--format text|csv] " \
 	"[--geo file] [--asn file] [--home cc] [--trusted cidr] " \
 	"[--config file] [--threshold name=value] [--year year] " \

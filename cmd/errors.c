@@ -216,7 +216,8 @@ cmd_errors(int argc, char **argv)
 
 	read_opts_init(&ro);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, READ_SHORT_OPTIONS, longopts,
+	    NULL)) != -1) {
 		if (c == OPT_HELP) {
 			printf("usage: %s\n", USAGE_ERRORS);
 			return finish_stdout(EXIT_OK);

@@ -149,7 +149,8 @@ cmd_events(int argc, char **argv)
 
 	read_opts_init(&ro);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, READ_SHORT_OPTIONS, longopts,
+	    NULL)) != -1) {
 		if (c == OPT_HELP) {
 			printf("usage: %s\n", USAGE_EVENTS);
 			return finish_stdout(EXIT_OK);

@@ -8,11 +8,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "cmd/commands.h"
 #include "config.h"
 #include "io/diag.h"
+#include "io/reader.h"
 
 struct command {
 	const char	*name;
@@ -57,8 +57,12 @@ print_help(FILE *fp)
 static void
 print_version(void)
 {
+	struct sbuf sb = SBUF_INIT;
+
+	reader_codecs(&sb);
 	printf("subsubmit %s\n", SUBSUBMIT_VERSION);
-	printf("compression: gzip (zlib %s)\n", zlibVersion());
+	printf("compression: %s\n", sb.buf);
+	sbuf_release(&sb);
 }
 
 static const struct command *

@@ -71,6 +71,21 @@ add_service_map(struct read_opts *ro, char *arg)
 	return 1;
 }
 
+/* parse_jobs - "-j N": 1 to MAX_JOBS threads. */
+static bool
+parse_jobs(const char *arg, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > MAX_JOBS)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
 int
 read_opts_handle(struct read_opts *ro, int c, const char *arg)
 {
@@ -98,6 +113,13 @@ read_opts_handle(struct read_opts *ro, int c, const char *arg)
 		return add_service_map(ro, (char *)arg);
 	case OPT_STRICT:
 		ro->strict = true;
+		return 1;
+	case 'j':
+		if (!parse_jobs(arg, &ro->scan.jobs)) {
+			diag_error(NULL, 0, "bad number of jobs '%s' (want "
+			    "1 to %d)", diag_quote(arg, strlen(arg)), MAX_JOBS);
+			return -1;
+		}
 		return 1;
 	case 'q':
 		diag_set_quiet(true);

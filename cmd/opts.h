@@ -38,6 +38,9 @@ enum {
 	OPT_READ_MAX,
 };
 
+/* The short options every reading command takes. */
+#define READ_SHORT_OPTIONS	"qvj:"
+
 /* The getopt_long table entries for the shared options (NULL-ended). */
 #define READ_LONG_OPTIONS \
 	{ "since", required_argument, NULL, OPT_SINCE }, \
@@ -45,6 +48,7 @@ enum {
 	{ "year", required_argument, NULL, OPT_YEAR }, \
 	{ "service-map", required_argument, NULL, OPT_SERVICE_MAP }, \
 	{ "strict", no_argument, NULL, OPT_STRICT }, \
+	{ "jobs", required_argument, NULL, 'j' }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, OPT_HELP }

@@ -116,7 +116,8 @@ parse(int argc, char **argv, struct plot_args *a)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qvo:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, READ_SHORT_OPTIONS "o:",
+	    longopts, NULL)) != -1) {
 		if (c == OPT_HELP) {
 			printf("usage: %s\n", USAGE_PLOT_ERRORS);
 			return EXIT_OK;

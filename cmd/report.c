@@ -323,8 +323,8 @@ cmd_report(int argc, char **argv)
 	origin_db_init(&db);
 	optind = 0;
 	rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "qv", longopts,
-	    NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, READ_SHORT_OPTIONS,
+	    longopts, NULL)) != -1) {
 		if (c == OPT_HELP) {
 			printf("usage: %s\n", USAGE_REPORT);
 			rc = EXIT_OK;

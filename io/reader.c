@@ -3,14 +3,20 @@
  *
  * This is the first step of the data flow: io/source names the files, the
  * reader turns each into lines for the parsers.  It is the hot path of the
- * program, so decompression and line splitting are fused: zlib inflates
- * straight into the line buffer, memchr() finds the newlines, and a line
- * is handed out as a span into that buffer.  The only copy is the partial
- * line at the end of the buffer, moved to the front before the next
- * refill; it is never longer than the line cap, so memory stays bounded
- * whatever the input holds.
+ * program.  Text arrives in blocks of 256 KiB: read(2) fills them for a
+ * plain file, a codec (io/codec.h: gzip, bzip2, xz, zstd) for a compressed
+ * one.  memchr() finds the newlines and a line is handed out as a span
+ * into its block.  The partial line at the end of a block is copied into
+ * the room kept in front of the next block; it is never longer than the
+ * line cap, so memory stays bounded whatever the input holds.
  *
- * Damage never stops a run.  A truncated or corrupt gzip member, or a read
+ * With reader_prefetch() a thread of its own decompresses the next blocks
+ * while the caller parses this one: on two cores inflate and parsing then
+ * overlap instead of taking turns.  The blocks are handed over under a
+ * mutex; a block is either free (the producer may fill it), full, or in
+ * use by the reader of lines.
+ *
+ * Damage never stops a run.  A truncated or corrupt stream, or a read
  * error, ends the file after the last byte that could be recovered; one
  * warning, given when the caller reaches the end, says where and how many
  * lines were kept.
@@ -22,59 +28,70 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "io/codec.h"
 #include "io/diag.h"
 #include "io/escape.h"
 #include "io/xalloc.h"
 
-/*
- * Buffer sizes: the time goes to inflate() and its CRC, and timing showed
- * no difference between 256 KiB and 1 MiB of line buffer; the smaller one
- * leaves more cache to the parsers.
- */
 #define IN_SIZE		(256 * 1024)	/* compressed bytes per read(2) */
-#define OUT_SIZE	(512 * 1024)	/* line buffer; > READER_LINE_CAP */
+#define BLK_SIZE	(256 * 1024)	/* text per block */
+#define HEAD		(READER_LINE_CAP + 64)	/* room for a carried line */
+#define NBLK		4		/* blocks: one in use, three ahead */
 #define SNIFF_LEN	10		/* a gzip header; the longest magic */
 
-_Static_assert(OUT_SIZE >= 4 * READER_LINE_CAP, "line buffer too small");
+enum blk_state {
+	BLK_FREE = 0,
+	BLK_FULL,
+	BLK_INUSE,
+};
 
-/* Why the input ended early; reported once, at the end. */
-enum fault {
-	FAULT_NONE = 0,
-	FAULT_TRUNCATED,
-	FAULT_CORRUPT,
-	FAULT_READ,
+struct block {
+	char		*mem;		/* HEAD bytes of room, then the text */
+	size_t		 len;		/* text bytes at mem + HEAD */
+	bool		 last;		/* no text after this block */
+	enum blk_state	 state;
+	uint64_t	 bytes_in;	/* counters at the end of the block */
+	uint64_t	 bytes_out;
 };
 
 struct reader {
-	int		 fd;
-	bool		 close_fd;	/* false for standard input */
 	char		*name;
+	bool		 close_fd;	/* false for standard input */
 	enum reader_comp comp;
+	const struct codec *codec;	/* NULL for plain text */
+	void		*cst;		/* the codec's state */
+	struct codec_in	 in;
 
-	z_stream	 zs;
-	bool		 zs_live;	/* inflateInit2() done */
-	bool		 member_end;	/* Z_STREAM_END, next member not seen */
-	unsigned char	*in;		/* compressed input */
-	bool		 in_eof;	/* read(2) returned 0 or failed */
+	/* Producer side: only the producer touches these once it runs. */
+	struct block	 blk[NBLK];
+	size_t		 prod;		/* next block to fill */
+	uint64_t	 p_out;		/* text produced */
+	bool		 p_done;
 
-	char		*out;		/* decompressed text, the line buffer */
+	/* The decompression thread, when there is one. */
+	bool		 threaded;
+	bool		 stop;		/* reader_free() wants it gone */
+	pthread_t	 thr;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+
+	/* Consumer side: the block being split into lines. */
+	bool		 have_cur;
+	size_t		 cur;
+	char		*out;		/* blk[cur].mem */
 	size_t		 pos;		/* start of the unread text */
 	size_t		 scan;		/* out[pos, scan) holds no newline */
 	size_t		 end;		/* end of the text */
-	bool		 done;		/* no more text will be added */
+	bool		 done;		/* the last block is in use */
 	bool		 skipping;	/* dropping the tail of a cut line */
 	bool		 cut;		/* the last line returned was cut */
-
-	enum fault	 fault;
-	uint64_t	 fault_off;	/* compressed offset of the fault */
-	int		 fault_errno;	/* FAULT_READ */
-	char		 fault_msg[80];	/* FAULT_CORRUPT: zlib's reason */
+	bool		 damaged;
 	bool		 warned;
 
 	uint64_t	 lineno;
@@ -103,14 +120,14 @@ open_fd(struct reader *r, const char *path, struct sbuf *err)
 	struct stat st;
 
 	if (strcmp(path, "-") == 0) {
-		r->fd = STDIN_FILENO;
+		r->in.fd = STDIN_FILENO;
 		r->close_fd = false;
-	} else if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	} else if ((r->in.fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		add_errno(err, "open", r->name, errno);
 		return -1;
 	} else
 		r->close_fd = true;
-	if (fstat(r->fd, &st) == -1) {
+	if (fstat(r->in.fd, &st) == -1) {
 		add_errno(err, "open", r->name, errno);
 		return -1;
 	}
@@ -122,62 +139,49 @@ open_fd(struct reader *r, const char *path, struct sbuf *err)
 		r->has_mtime = true;
 		r->mtime = st.st_mtime;
 		r->size = (uint64_t)st.st_size;
-		(void)posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		(void)posix_fadvise(r->in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
 	return 0;
 }
 
 /*
- * read_some - read(2) up to cap bytes into buf.  Returns the count, 0 at
- * end of file.  A read error is recorded as the fault and looks like the
- * end of the file from then on.
- */
-static size_t
-read_some(struct reader *r, void *buf, size_t cap)
-{
-	ssize_t n;
-
-	if (r->in_eof)
-		return 0;
-	do
-		n = read(r->fd, buf, cap);
-	while (n == -1 && errno == EINTR);
-	if (n <= 0) {
-		if (n == -1 && r->fault == FAULT_NONE) {
-			r->fault = FAULT_READ;
-			r->fault_errno = errno;
-			r->fault_off = r->bytes_in;
-		}
-		r->in_eof = true;
-		return 0;
-	}
-	r->bytes_in += (uint64_t)n;
-	return (size_t)n;
-}
-
-/*
  * sniff - read the first bytes (at least a gzip header, unless the file
- * is shorter) into r->in.  Returns the count, or -1 with a message in err
- * when the very first read fails.
+ * is shorter) into the input buffer.  Returns the count, or -1 with a
+ * message in err when the very first read fails.
  */
 static ssize_t
 sniff(struct reader *r, struct sbuf *err)
 {
-	size_t got = 0, n;
+	struct codec_in *in = &r->in;
+	size_t got = 0;
+	ssize_t n;
 
-	while (got < SNIFF_LEN) {
-		if ((n = read_some(r, r->in + got, IN_SIZE - got)) == 0)
+	while (got < SNIFF_LEN && !in->eof) {
+		do
+			n = read(in->fd, in->buf + got, in->cap - got);
+		while (n == -1 && errno == EINTR);
+		if (n <= 0) {
+			in->eof = true;
+			if (n == -1) {
+				in->fault = CODEC_READ;
+				in->fault_errno = errno;
+				in->fault_off = got;
+			}
 			break;
-		got += n;
+		}
+		got += (size_t)n;
 	}
-	if (got == 0 && r->fault == FAULT_READ) {
-		add_errno(err, "read", r->name, r->fault_errno);
+	if (got == 0 && in->fault == CODEC_READ) {
+		add_errno(err, "read", r->name, in->fault_errno);
 		return -1;
 	}
+	in->bytes_in = got;
+	in->next = in->buf;
+	in->avail = got;
 	return (ssize_t)got;
 }
 
-/* Formats recognized only to refuse them, rather than read them as text. */
+/* Formats recognized to refuse them when their library is not built in. */
 static const struct magic {
 	const char	*bytes;
 	size_t		 len;
@@ -190,62 +194,57 @@ static const struct magic {
 
 /*
  * refuse - a message in err when the first got bytes are compressed in a
- * format the reader cannot inflate.  A bzip2 stream must also show its
- * block size and first block magic, so that text starting with "BZh" is
- * still text.
+ * format this build cannot read.  A bzip2 stream must also show its block
+ * size and first block magic, so that text starting with "BZh" is still
+ * text.
  */
 static int
 refuse(struct reader *r, size_t got, struct sbuf *err)
 {
+	const unsigned char *p = r->in.buf;
 	const struct magic *m;
 	size_t i;
 
 	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
 		m = &unsupported[i];
-		if (got < m->len || memcmp(r->in, m->bytes, m->len) != 0)
+		if (got < m->len || memcmp(p, m->bytes, m->len) != 0)
 			continue;
-		if (m->len == 3 && (got < 10 || r->in[3] < '1' ||
-		    r->in[3] > '9' || memcmp(r->in + 4, "1AY&SY", 6) != 0))
+		if (m->len == 3 && (got < 10 || p[3] < '1' || p[3] > '9' ||
+		    memcmp(p + 4, "1AY&SY", 6) != 0))
 			continue;
 		sbuf_adds(err, "cannot read '");
 		escape_text(err, r->name, strlen(r->name), 0);
-		sbuf_addf(err, "': %s compression is not supported", m->name);
+		sbuf_addf(err, "': %s compression is not supported by this "
+		    "build", m->name);
 		return -1;
 	}
 	return 0;
 }
 
-/* start_gzip - set up inflate over the first got bytes in r->in. */
+/* start_codec - pick the codec that claims the first got bytes. */
 static int
-start_gzip(struct reader *r, size_t got, struct sbuf *err)
+start_codec(struct reader *r, size_t got, struct sbuf *err)
 {
-	const unsigned char *h = r->in;
+	const struct codec *const *c;
+	const unsigned char *h = r->in.buf;
 
-	r->comp = COMP_GZIP;
-	if (got >= 8)
+	for (c = codec_list(); *c != NULL; c++)
+		if ((*c)->sniff(h, got))
+			break;
+	if (*c == NULL)
+		return refuse(r, got, err);
+	r->codec = *c;
+	r->comp = (*c)->comp;
+	if (r->comp == COMP_GZIP && got >= 8)
 		r->gz_mtime = (uint32_t)h[4] | (uint32_t)h[5] << 8 |
 		    (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
-	if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) {
+	if ((r->cst = (*c)->start()) == NULL) {
 		sbuf_adds(err, "cannot read '");
 		escape_text(err, r->name, strlen(r->name), 0);
-		sbuf_addf(err, "': zlib: %s",
-		    r->zs.msg != NULL ? r->zs.msg : "out of memory");
+		sbuf_addf(err, "': %s: out of memory", (*c)->name);
 		return -1;
 	}
-	r->zs_live = true;
-	r->zs.next_in = r->in;
-	r->zs.avail_in = (uInt)got;
 	return 0;
-}
-
-/* start_plain - the sniffed bytes are text: they open the line buffer. */
-static void
-start_plain(struct reader *r, size_t got)
-{
-	r->comp = COMP_NONE;
-	memcpy(r->out, r->in, got);
-	r->end = got;
-	r->bytes_out = got;
 }
 
 struct reader *
@@ -253,148 +252,218 @@ reader_open(const char *path, const char *name, struct sbuf *err)
 {
 	struct reader *r;
 	ssize_t got;
+	size_t i;
 
 	r = xcalloc(1, sizeof(*r));
-	r->fd = -1;
+	r->in.fd = -1;
 	r->name = xstrdup(name != NULL ? name : path);
-	r->in = xmalloc(IN_SIZE);
-	r->out = xmalloc(OUT_SIZE);
+	r->in.buf = xmalloc(IN_SIZE);
+	r->in.cap = IN_SIZE;
+	for (i = 0; i < NBLK; i++)
+		r->blk[i].mem = xmalloc(HEAD + BLK_SIZE + 1);
 	if (open_fd(r, path, err) == -1 || (got = sniff(r, err)) == -1 ||
-	    refuse(r, (size_t)got, err) == -1)
-		goto fail;
-	if (got >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
-		if (start_gzip(r, (size_t)got, err) == -1)
-			goto fail;
-	} else
-		start_plain(r, (size_t)got);
+	    start_codec(r, (size_t)got, err) == -1) {
+		reader_free(r);
+		return NULL;
+	}
 	return r;
-fail:
-	reader_free(r);
+}
+
+/* plain_read - text of an uncompressed file: the sniffed bytes first. */
+static size_t
+plain_read(struct codec_in *in, unsigned char *out, size_t room)
+{
+	ssize_t n;
+
+	if (in->avail > 0) {
+		n = (ssize_t)(in->avail < room ? in->avail : room);
+		memcpy(out, in->next, (size_t)n);
+		in->next += n;
+		in->avail -= (size_t)n;
+		return (size_t)n;
+	}
+	if (in->eof)
+		return 0;
+	do
+		n = read(in->fd, out, room);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0) {
+		if (n == -1 && in->fault == CODEC_OK) {
+			in->fault = CODEC_READ;
+			in->fault_errno = errno;
+			in->fault_off = in->bytes_in;
+		}
+		in->eof = true;
+		return 0;
+	}
+	in->bytes_in += (uint64_t)n;
+	return (size_t)n;
+}
+
+/* produce - fill block b with text; mark it last at the end of the data. */
+static void
+produce(struct reader *r, struct block *b)
+{
+	unsigned char *out = (unsigned char *)b->mem + HEAD;
+	size_t n = 0, got;
+	bool done = r->p_done;
+
+	while (n < BLK_SIZE && !done) {
+		if (r->codec == NULL) {
+			if ((got = plain_read(&r->in, out + n,
+			    BLK_SIZE - n)) == 0)
+				done = true;
+		} else
+			got = r->codec->step(r->cst, &r->in, out + n,
+			    BLK_SIZE - n, &done);
+		n += got;
+	}
+	r->p_done = done;
+	r->p_out += n;
+	b->len = n;
+	b->last = done;
+	b->bytes_in = r->in.bytes_in;
+	b->bytes_out = r->p_out;
+}
+
+/* producer - the decompression thread: fill free blocks in turn. */
+static void *
+producer(void *arg)
+{
+	struct reader *r = arg;
+	struct block *b;
+	bool last;
+
+	for (;;) {
+		b = &r->blk[r->prod];
+		pthread_mutex_lock(&r->mu);
+		while (b->state != BLK_FREE && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->mu);
+			break;
+		}
+		pthread_mutex_unlock(&r->mu);
+		produce(r, b);
+		pthread_mutex_lock(&r->mu);
+		b->state = BLK_FULL;
+		last = b->last;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		if (last)
+			break;
+		r->prod = (r->prod + 1) % NBLK;
+	}
 	return NULL;
+}
+
+void
+reader_prefetch(struct reader *r)
+{
+	if (r->codec == NULL || r->threaded || r->have_cur)
+		return;
+	if (pthread_mutex_init(&r->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&r->cv, NULL) != 0) {
+		pthread_mutex_destroy(&r->mu);
+		return;
+	}
+	if (pthread_create(&r->thr, NULL, producer, r) != 0) {
+		pthread_cond_destroy(&r->cv);
+		pthread_mutex_destroy(&r->mu);
+		return;
+	}
+	r->threaded = true;
 }
 
 void
 reader_free(struct reader *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
-	if (r->zs_live)
-		inflateEnd(&r->zs);
-	if (r->close_fd && r->fd != -1)
-		close(r->fd);
-	free(r->out);
-	free(r->in);
+	if (r->threaded) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = true;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thr, NULL);
+		pthread_cond_destroy(&r->cv);
+		pthread_mutex_destroy(&r->mu);
+	}
+	if (r->codec != NULL)
+		r->codec->end(r->cst);
+	if (r->close_fd && r->in.fd != -1)
+		close(r->in.fd);
+	for (i = 0; i < NBLK; i++)
+		free(r->blk[i].mem);
+	free(r->in.buf);
 	free(r->name);
 	free(r);
 }
 
-/* set_corrupt - record a zlib error at the current input position. */
-static void
-set_corrupt(struct reader *r, int ret)
+/* take_block - block k, full: made here, or waited for from the thread. */
+static struct block *
+take_block(struct reader *r, size_t k)
 {
-	const char *why = r->zs.msg;
+	struct block *b = &r->blk[k];
 
-	if (why == NULL)
-		why = ret == Z_MEM_ERROR ? "out of memory" : "bad data";
-	r->fault = FAULT_CORRUPT;
-	r->fault_off = r->bytes_in - r->zs.avail_in;
-	snprintf(r->fault_msg, sizeof(r->fault_msg), "%s", why);
+	if (!r->threaded) {
+		produce(r, b);
+		b->state = BLK_INUSE;
+		return b;
+	}
+	pthread_mutex_lock(&r->mu);
+	while (b->state != BLK_FULL)
+		pthread_cond_wait(&r->cv, &r->mu);
+	b->state = BLK_INUSE;
+	pthread_mutex_unlock(&r->mu);
+	return b;
+}
+
+/* drop_block - the block in use goes back to the producer. */
+static void
+drop_block(struct reader *r, size_t k)
+{
+	if (!r->threaded) {
+		r->blk[k].state = BLK_FREE;
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	r->blk[k].state = BLK_FREE;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
 }
 
 /*
- * next_member - after the end of a gzip member: true when another member
- * follows (the stream is reset for it), false at the end of the data.
- * Zero padding after the last member is ignored silently, other trailing
- * bytes with a warning.
+ * refill - go on with the next block, the partial line in front of it.
+ * The partial line holds no newline and is at most the cap long: a longer
+ * one has been cut already.
  */
-static bool
-next_member(struct reader *r)
-{
-	if (r->zs.avail_in == 0) {
-		r->zs.next_in = r->in;
-		r->zs.avail_in = (uInt)read_some(r, r->in, IN_SIZE);
-		if (r->zs.avail_in == 0)
-			return false;
-	}
-	if (r->zs.next_in[0] == 0x1f) {
-		inflateReset(&r->zs);
-		r->member_end = false;
-		return true;
-	}
-	if (r->zs.next_in[0] != 0)
-		diag_warn(r->name, 0, "trailing garbage after gzip data at "
-		    "offset %" PRIu64 " ignored", r->bytes_in - r->zs.avail_in);
-	return false;
-}
-
-/*
- * inflate_step - one inflate() call into the free end of the line buffer.
- * Returns the number of bytes produced; sets r->done when no more can
- * come (end of the data, or a fault).  Input that ends inside a member
- * shows as Z_BUF_ERROR once zlib has flushed all it holds.
- */
-static size_t
-inflate_step(struct reader *r)
-{
-	size_t room = OUT_SIZE - r->end;
-	int ret;
-
-	if (r->zs.avail_in == 0) {
-		r->zs.next_in = r->in;
-		r->zs.avail_in = (uInt)read_some(r, r->in, IN_SIZE);
-	}
-	if (r->member_end && !next_member(r)) {
-		r->done = true;
-		return 0;
-	}
-	r->zs.next_out = (unsigned char *)r->out + r->end;
-	r->zs.avail_out = (uInt)room;
-	ret = inflate(&r->zs, Z_NO_FLUSH);
-	room -= r->zs.avail_out;
-	if (ret == Z_STREAM_END)
-		r->member_end = true;
-	else if (ret == Z_BUF_ERROR && r->zs.avail_in == 0 && r->in_eof) {
-		if (r->fault == FAULT_NONE) {
-			r->fault = FAULT_TRUNCATED;
-			r->fault_off = r->bytes_in;
-		}
-		r->done = true;
-	} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-		set_corrupt(r, ret);
-		r->done = true;
-	}
-	return room;
-}
-
-/* fill - add text at r->end; sets r->done at the end of the input. */
-static void
-fill(struct reader *r)
-{
-	size_t n = 0;
-
-	if (r->comp == COMP_GZIP) {
-		while (n == 0 && !r->done)
-			n = inflate_step(r);
-	} else if ((n = read_some(r, r->out + r->end, OUT_SIZE - r->end)) ==
-	    0)
-		r->done = true;
-	r->end += n;
-	r->bytes_out += n;
-}
-
-/* refill - move the partial line to the front, then add text after it. */
 static void
 refill(struct reader *r)
 {
+	size_t k = r->have_cur ? (r->cur + 1) % NBLK : 0;
 	size_t tail = r->end - r->pos;
+	struct block *b = take_block(r, k);
 
-	if (r->pos > 0) {
-		memmove(r->out, r->out + r->pos, tail);
-		r->scan -= r->pos;
-		r->pos = 0;
-		r->end = tail;
+	if (tail > 0)
+		memcpy(b->mem + HEAD - tail, r->out + r->pos, tail);
+	if (r->have_cur)
+		drop_block(r, r->cur);
+	r->have_cur = true;
+	r->cur = k;
+	r->out = b->mem;
+	r->pos = HEAD - tail;
+	r->scan = HEAD;
+	r->end = HEAD + b->len;
+	r->bytes_in = b->bytes_in;
+	r->bytes_out = b->bytes_out;
+	if (b->last) {
+		r->done = true;
+		r->damaged = r->in.fault != CODEC_OK;
 	}
-	fill(r);
 }
 
 /* give - hand out len bytes at r->pos as the next line. */
@@ -439,7 +508,7 @@ take_line(struct reader *r, struct span *line)
 {
 	char *nl;
 
-	if (r->skipping && !skip_rest(r))
+	if (r->out == NULL || (r->skipping && !skip_rest(r)))
 		return false;
 	nl = memchr(r->out + r->scan, '\n', r->end - r->scan);
 	if (nl != NULL) {
@@ -460,24 +529,33 @@ take_line(struct reader *r, struct span *line)
 static void
 report_fault(struct reader *r)
 {
-	if (r->fault == FAULT_NONE || r->warned)
+	const struct codec_in *in = &r->in;
+	const char *what = r->codec != NULL ? r->codec->name : "";
+	const char *unit = r->codec != NULL ? r->codec->unit : "";
+
+	if (r->warned)
 		return;
 	r->warned = true;
-	switch (r->fault) {
-	case FAULT_TRUNCATED:
-		diag_warn(r->name, 0, "truncated gzip member at offset %"
-		    PRIu64 "; kept the %" PRIu64 " lines read so far",
-		    r->fault_off, r->lineno);
+	if (in->garbage)
+		diag_warn(r->name, 0, "trailing garbage after %s data at "
+		    "offset %" PRIu64 " ignored", what, in->garbage_off);
+	switch (in->fault) {
+	case CODEC_OK:
 		break;
-	case FAULT_CORRUPT:
-		diag_warn(r->name, 0, "corrupt gzip data at offset %" PRIu64
-		    " (%s); kept the %" PRIu64 " lines read so far",
-		    r->fault_off, r->fault_msg, r->lineno);
+	case CODEC_TRUNCATED:
+		diag_warn(r->name, 0, "truncated %s %s at offset %" PRIu64
+		    "; kept the %" PRIu64 " lines read so far", what, unit,
+		    in->fault_off, r->lineno);
 		break;
-	default:
+	case CODEC_CORRUPT:
+		diag_warn(r->name, 0, "corrupt %s data at offset %" PRIu64
+		    " (%s); kept the %" PRIu64 " lines read so far", what,
+		    in->fault_off, in->fault_msg, r->lineno);
+		break;
+	case CODEC_READ:
 		diag_warn(r->name, 0, "read error at offset %" PRIu64
 		    ": %s; kept the %" PRIu64 " lines read so far",
-		    r->fault_off, strerror(r->fault_errno), r->lineno);
+		    in->fault_off, strerror(in->fault_errno), r->lineno);
 		break;
 	}
 }
@@ -534,6 +612,12 @@ reader_comp_name(enum reader_comp c)
 		return "plain";
 	case COMP_GZIP:
 		return "gzip";
+	case COMP_BZIP2:
+		return "bzip2";
+	case COMP_XZ:
+		return "xz";
+	case COMP_ZSTD:
+		return "zstd";
 	}
 	return "unknown";
 }
@@ -567,7 +651,7 @@ reader_bytes_out(const struct reader *r)
 bool
 reader_damaged(const struct reader *r)
 {
-	return r->fault != FAULT_NONE;
+	return r->damaged;
 }
 
 uint64_t
@@ -580,4 +664,14 @@ uint64_t
 reader_file_size(const struct reader *r)
 {
 	return r->size;
+}
+
+void
+reader_codecs(struct sbuf *out)
+{
+	const struct codec *const *c;
+
+	for (c = codec_list(); *c != NULL; c++)
+		sbuf_addf(out, "%s%s (%s)", c == codec_list() ? "" : ", ",
+		    (*c)->name, (*c)->library());
 }

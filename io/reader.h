@@ -2,10 +2,11 @@
  * io/reader.h - one input file as a stream of bounded lines.
  *
  * Compression is recognized by magic bytes, never by name: gzip (1f 8b,
- * multi-member, inflated with zlib) or plain text; a file named .gz that is
- * not gzip is read as text.  A truncated or corrupt gzip member keeps every
- * line read so far: the reader warns once with the file name and the
- * compressed offset and then reports end of file.
+ * multi-member, inflated with ISA-L or zlib), bzip2, xz and zstd when the
+ * build has their libraries (io/codec.h), or plain text; a file named .gz
+ * that is not gzip is read as text.  A truncated or corrupt stream keeps
+ * every line read so far: the reader warns once with the file name and
+ * the compressed offset and then reports end of file.
  *
  * Lines are length-delimited spans (NUL bytes are data).  A line longer
  * than the cap (8 KiB by default) is returned cut at the cap with
@@ -13,10 +14,11 @@
  * counted, never returned as a second line.  A final line without a
  * newline is returned.  A trailing CR is kept (it is data).
  *
- * Memory is fixed per reader (768 KiB of buffers), whatever the input: a
- * gigabyte without a newline costs no more than a short line.  Files
- * compressed with bzip2, xz or zstd are recognized by their magic bytes
- * and refused by reader_open() rather than read as text.
+ * Memory is fixed per reader (about 1.3 MiB of buffers), whatever the
+ * input: a gigabyte without a newline costs no more than a short line.
+ * Files compressed in a format whose library the build lacks are
+ * recognized by their magic bytes and refused by reader_open() rather
+ * than read as text.
  */
 #ifndef SUBSUBMIT_IO_READER_H
 #define SUBSUBMIT_IO_READER_H
@@ -30,6 +32,9 @@
 enum reader_comp {
 	COMP_NONE = 0,
 	COMP_GZIP,
+	COMP_BZIP2,
+	COMP_XZ,
+	COMP_ZSTD,
 };
 
 #define READER_LINE_CAP	8192
@@ -47,7 +52,15 @@ struct reader;
 struct reader *reader_open(const char *path, const char *name,
     struct sbuf *err);
 
-/* reader_free - close and free; NULL is a no-op. */
+/*
+ * reader_prefetch - decompress on a thread of its own from now on, ahead
+ * of the caller, so that inflating and parsing overlap.  Call it before
+ * the first reader_next(); a no-op for plain text or when no thread can
+ * be started.  The lines, counts and warnings are the same either way.
+ */
+void	reader_prefetch(struct reader *);
+
+/* reader_free - close and free (stopping the thread); NULL is a no-op. */
 void	reader_free(struct reader *);
 
 /*
@@ -89,5 +102,8 @@ uint64_t reader_overlong(const struct reader *);
 
 /* reader_file_size - size of the (compressed) file, 0 when unknown. */
 uint64_t reader_file_size(const struct reader *);
+
+/* reader_codecs - "gzip (zlib 1.2.13), xz (liblzma 5.4.1)..." into out. */
+void	reader_codecs(struct sbuf *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "tests/testutil.h"
 
 
@@ -47,7 +48,12 @@ Test(cli, version_names_compression)
 	cr_assert_eq(run("'%s' --version > '%s'", bin(), out), 0);
 	s = slurp(out, &n);
 	cr_expect(strstr(s, "subsubmit ") == s);
+	cr_expect_not_null(strstr(s, "compression: gzip ("));
+#ifdef HAVE_ISAL
+	cr_expect_not_null(strstr(s, "ISA-L"));
+#else
 	cr_expect_not_null(strstr(s, "zlib"));
+#endif
 	free(s);
 	unlink(out);
 }

@@ -21,6 +21,17 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "config.h"
+#ifdef HAVE_BZIP2
+#include <bzlib.h>
+#endif
+#ifdef HAVE_LZMA
+#include <lzma.h>
+#endif
+#ifdef HAVE_ZSTD
+#include <zstd.h>
+#endif
+
 #include "io/reader.h"
 #include "io/sbuf.h"
 #include "io/xalloc.h"
@@ -777,27 +788,219 @@ Test(reader, open_errors)
 	sbuf_release(&err);
 }
 
-Test(reader, other_compressors_refused)
+/* Compressors other than gzip, made with their own libraries. */
+#ifdef HAVE_BZIP2
+static void
+bz2_stream(struct sbuf *out, const char *p, size_t len)
 {
-	static const char xz[] = "\xfd" "7zXZ\0\0\x04\xe6\xd6\xb4\x46";
-	static const char bz[] = "BZh91AY&SY\x01\x02";
+	unsigned int n = (unsigned int)(len + len / 100 + 600);
+
+	sbuf_grow(out, n);
+	cr_assert_eq(BZ2_bzBuffToBuffCompress(out->buf + out->len, &n,
+	    (char *)(uintptr_t)p, (unsigned int)len, 9, 0, 0), BZ_OK);
+	out->len += n;
+}
+#endif
+#ifdef HAVE_LZMA
+static void
+xz_stream(struct sbuf *out, const char *p, size_t len)
+{
+	size_t pos = 0, cap = lzma_stream_buffer_bound(len);
+
+	sbuf_grow(out, cap);
+	cr_assert_eq(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL,
+	    (const uint8_t *)p, len, (uint8_t *)out->buf + out->len, &pos,
+	    cap), LZMA_OK);
+	out->len += pos;
+}
+#endif
+#ifdef HAVE_ZSTD
+static void
+zstd_frame(struct sbuf *out, const char *p, size_t len)
+{
+	size_t cap = ZSTD_compressBound(len), n;
+
+	sbuf_grow(out, cap);
+	n = ZSTD_compress(out->buf + out->len, cap, p, len, 3);
+	cr_assert(!ZSTD_isError(n));
+	out->len += n;
+}
+#endif
+
+/*
+ * check_codec - two streams of text read as one, in both reading modes;
+ * cut short, the lines before the cut are kept and one warning names the
+ * format.
+ */
+static void
+check_codec(void (*make)(struct sbuf *, const char *, size_t),
+    const char *name, enum reader_comp comp, const char *warning)
+{
+	struct sbuf text = SBUF_INIT, z = SBUF_INIT;
+	struct reader *r;
+	uint64_t count;
+	char *msg;
+	int mode;
+
+	random_text(&text, 2 << 20, 0x1234567 + (uint64_t)comp);
+	make(&z, text.buf, text.len / 2);
+	make(&z, text.buf + text.len / 2, text.len - text.len / 2);
+	for (mode = 0; mode < 2; mode++) {
+		r = open_ok(write_file(name, z.buf, z.len));
+		cr_assert_eq(reader_compression(r), comp);
+		if (mode == 1)
+			reader_prefetch(r);
+		compare_model(r, &text);
+		cr_assert(!reader_damaged(r));
+		reader_free(r);
+	}
+	sbuf_reset(&text);
+	syslog_text(&text, 20000);
+	sbuf_reset(&z);
+	make(&z, text.buf, text.len);
+	r = open_ok(write_file(name, z.buf, z.len * 2 / 3));
+	capture_begin();
+	count = check_prefix_lines(r, &text, UINT64_MAX);
+	msg = capture_end();
+	cr_assert(count > 1000 && count < 20000, "%s: kept %ju lines", name,
+	    count);
+	cr_assert(reader_damaged(r));
+	cr_assert_not_null(strstr(msg, warning), "got: %s", msg);
+	free(msg);
+	reader_free(r);
+	sbuf_release(&text);
+	sbuf_release(&z);
+}
+
+Test(reader, other_compressors)
+{
 	static const char text[] = "BZh9 is not bzip2\n";
-	struct sbuf err = SBUF_INIT;
 	struct reader *r;
 
-	cr_assert_null(reader_open(write_file("m.xz", xz, sizeof(xz) - 1),
-	    "m.xz", &err));
-	cr_assert_str_eq(err.buf,
-	    "cannot read 'm.xz': xz compression is not supported");
-	sbuf_reset(&err);
-	cr_assert_null(reader_open(write_file("m.bz2", bz, sizeof(bz) - 1),
-	    "m.bz2", &err));
-	cr_assert_str_eq(err.buf,
-	    "cannot read 'm.bz2': bzip2 compression is not supported");
-	sbuf_release(&err);
+#ifdef HAVE_BZIP2
+	check_codec(bz2_stream, "m.bz2", COMP_BZIP2, "truncated bzip2 stream");
+#endif
+#ifdef HAVE_LZMA
+	check_codec(xz_stream, "m.xz", COMP_XZ, "truncated xz stream");
+#endif
+#ifdef HAVE_ZSTD
+	check_codec(zstd_frame, "m.zst", COMP_ZSTD, "truncated zstd frame");
+#endif
 	r = open_ok(write_file("bzh.log", text, sizeof(text) - 1));
 	expect_line(r, "BZh9 is not bzip2", 1);
 	reader_free(r);
+}
+
+#if !defined(HAVE_BZIP2) || !defined(HAVE_LZMA)
+Test(reader, compressors_not_built_are_refused)
+{
+	static const char xz[] = "\xfd" "7zXZ\0\0\x04\xe6\xd6\xb4\x46";
+	static const char bz[] = "BZh91AY&SY\x01\x02";
+	struct sbuf err = SBUF_INIT;
+
+#ifndef HAVE_LZMA
+	cr_assert_null(reader_open(write_file("m.xz", xz, sizeof(xz) - 1),
+	    "m.xz", &err));
+	cr_assert_str_eq(err.buf, "cannot read 'm.xz': xz compression is "
+	    "not supported by this build");
+	sbuf_reset(&err);
+#endif
+#ifndef HAVE_BZIP2
+	cr_assert_null(reader_open(write_file("m.bz2", bz, sizeof(bz) - 1),
+	    "m.bz2", &err));
+	cr_assert_str_eq(err.buf, "cannot read 'm.bz2': bzip2 compression "
+	    "is not supported by this build");
+#endif
+	(void)xz;
+	(void)bz;
+	sbuf_release(&err);
+}
+#endif
+
+/*
+ * read_all - every line of path, the warning and the damage flag, read
+ * with the inflater chosen by SUBSUBMIT_INFLATE and, when prefetch is
+ * set, on the decompression thread.
+ */
+static void
+read_all(const char *path, const char *inflater, bool prefetch,
+    struct sbuf *lines, char **warning, bool *damaged)
+{
+	struct reader *r;
+	struct span line;
+	uint64_t n;
+
+	if (inflater != NULL)
+		setenv("SUBSUBMIT_INFLATE", inflater, 1);
+	else
+		unsetenv("SUBSUBMIT_INFLATE");
+	r = open_ok(path);
+	unsetenv("SUBSUBMIT_INFLATE");
+	if (prefetch)
+		reader_prefetch(r);
+	capture_begin();
+	while (reader_next(r, &line, &n) == 1) {
+		sbuf_addf(lines, "%ju:", n);
+		sbuf_add(lines, line.p, line.len);
+		sbuf_addc(lines, '\n');
+	}
+	*warning = capture_end();
+	*damaged = reader_damaged(r);
+	reader_free(r);
+}
+
+/*
+ * Every way of reading gzip gives the same lines, the same warning and
+ * the same verdict: zlib or ISA-L (when built), on the caller's thread or
+ * the decompression thread, for whole, multi-member, truncated, corrupt
+ * and badly checksummed files.
+ */
+Test(reader, inflaters_and_threads_agree)
+{
+	static const char *const inflater[] = { "zlib", NULL };
+	struct sbuf text = SBUF_INIT, gz = SBUF_INIT, ref = SBUF_INIT,
+	    got = SBUF_INIT;
+	char *wref, *w, name[32];
+	bool dref, d;
+	int kind, i;
+
+	syslog_text(&text, 30000);
+	for (kind = 0; kind < 5; kind++) {
+		sbuf_reset(&gz);
+		gz_member(&gz, text.buf, text.len / 2, 0);
+		gz_member(&gz, text.buf + text.len / 2,
+		    text.len - text.len / 2, 0);
+		if (kind == 1)
+			gz.len = gz.len * 3 / 4;		/* truncated */
+		else if (kind == 2)
+			for (i = 0; i < 64; i++)		/* corrupt */
+				gz.buf[gz.len / 3 + (size_t)i] ^= 0x5a;
+		else if (kind == 3)
+			gz.buf[gz.len - 8] ^= 1;		/* bad CRC */
+		else if (kind == 4)
+			gz.len = gz.len / 2 + 7;	/* cut in member 1 */
+		snprintf(name, sizeof(name), "agree%d.gz", kind);
+		write_file(name, gz.buf, gz.len);
+		sbuf_reset(&ref);
+		read_all(fixture(name), "zlib", false, &ref, &wref, &dref);
+		for (i = 0; i < 4; i++) {
+			sbuf_reset(&got);
+			read_all(fixture(name), inflater[i / 2], i % 2 == 1,
+			    &got, &w, &d);
+			cr_assert_eq(d, dref, "kind %d mode %d", kind, i);
+			cr_assert(got.len == ref.len && memcmp(got.buf,
+			    ref.buf, ref.len) == 0, "kind %d mode %d: "
+			    "%zu bytes of lines, want %zu", kind, i,
+			    got.len, ref.len);
+			cr_assert_str_eq(w, wref, "kind %d mode %d", kind, i);
+			free(w);
+		}
+		free(wref);
+	}
+	sbuf_release(&text);
+	sbuf_release(&gz);
+	sbuf_release(&ref);
+	sbuf_release(&got);
 }
 
 Test(reader, unreadable_file)
