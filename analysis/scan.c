@@ -4,7 +4,7 @@
  * For each file of the ordered list: open it (io/reader), decide where its
  * year walk starts (io/yearinfer: the file's own anchor, the previous
  * file's end, --year), split each line's envelope (io/envelope), unwrap
- * rsyslog repeat records, dispatch on the tag to the Postfix or Dovecot
+ * rsyslog repeat records, dispatch on the tag to the mail-system
  * parser, drop lines that the previous file already delivered (copytruncate
  * overlaps, a rotated file next to its dateext twin), apply the time
  * window and hand each event to the caller.  Bad lines are counted per
