@@ -4,7 +4,7 @@
  * For each file of the ordered list: open it (io/reader), decide where its
  * year walk starts (io/yearinfer: the file's own anchor, the previous
  * file's end, --year), split each line's envelope (io/envelope), unwrap
- * rsyslog repeat records, dispatch on the tag to the Postfix or Dovecot
+ * rsyslog repeat records, dispatch on the tag to the mail-system
  * parser, drop lines that the previous file already delivered (copytruncate
  * overlaps, a rotated file next to its dateext twin), apply the time
  * window and hand each event to the caller.  Bad lines are counted per
@@ -20,10 +20,14 @@
 #include <unistd.h>
 
 #include "analysis/intern.h"
+#include "analysis/sessjoin.h"
 #include "io/diag.h"
 #include "io/numfmt.h"
+#include "io/parse_courier.h"
 #include "io/parse_dovecot.h"
+#include "io/parse_opensmtpd.h"
 #include "io/parse_postfix.h"
+#include "io/parse_sendmail.h"
 #include "io/reader.h"
 #include "io/xalloc.h"
 #include "io/yearinfer.h"
@@ -68,6 +72,7 @@ struct filectx {
 	struct sbuf		 last_line;	/* copy of the last event line */
 	bool			 last_was_event;
 	uint64_t		 unmapped_warned;
+	struct sessjoin		*join;		/* session -> address */
 };
 
 static void
@@ -422,6 +427,14 @@ dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
 		return parse_postfix(env, ev, why);
 	if (parse_dovecot_claims(env))
 		return parse_dovecot(env, ev, why);
+	if (parse_sendmail_claims(env->tag))
+		return parse_sendmail(env, ev, why);
+	if (parse_saslauthd_claims(env->tag))
+		return parse_saslauthd(env, ev, why);
+	if (parse_opensmtpd_claims(env))
+		return parse_opensmtpd(env, ev, why);
+	if (parse_courier_claims(env))
+		return parse_courier(env, ev, why);
 	return PARSE_IGNORE;
 }
 
@@ -507,6 +520,7 @@ parse_event(struct filectx *fc, struct span line, uint64_t lineno,
 	raw_event_clear(ev);
 	switch (dispatch(env, ev, &why)) {
 	case PARSE_OK:
+		sessjoin_apply(fc->join, env, ev, *when);
 		return 1;
 	case PARSE_BAD:
 		skip(fc, lineno, why ? why : "record not understood");
@@ -541,6 +555,7 @@ replay_last(struct linectx *lc, uint64_t lineno, uint32_t n, int64_t at)
 	raw_event_clear(&ev);
 	if (dispatch(&env, &ev, &why) != PARSE_OK)
 		return 0;
+	sessjoin_apply(fc->join, &env, &ev, when);
 	ev.flags |= EVF_REPEATED;
 	lc->st->events++;
 	if ((fc->opts->has_since && when < fc->opts->since) ||
@@ -728,10 +743,12 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 	struct sbuf err = SBUF_INIT;
 	bool have_prev = false;
 	struct year_walk walk = { 0, 0, 0 };
+	struct sessjoin join;
 	size_t i, k = 0;
 	int rc = 0, jobs = scan_jobs(o);
 
 	memset(st, 0, sizeof(*st));
+	sessjoin_init(&join);
 	progress_init(&pg, l);
 	for (i = 0; i < l->n && rc == 0; i++) {
 		const struct source_file *sf = &l->v[i];
@@ -746,6 +763,7 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 		fc.opts = o;
 		fc.name = sf->name;
 		fc.st = st;
+		fc.join = &join;
 		sbuf_reset(&err);
 		if ((fc.rd = reader_open(sf->path, sf->name, &err)) == NULL) {
 			diag_error(NULL, 0, "%s; its lines are missing from "
@@ -778,6 +796,7 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 	diag_progress_done();
 	dupset_release(&sets[0]);
 	dupset_release(&sets[1]);
+	sessjoin_release(&join);
 	sbuf_release(&err);
 	return rc;
 }

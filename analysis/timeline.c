@@ -9,10 +9,13 @@
 #include <string.h>
 
 #include "io/diag.h"
+#include "io/parse_sendmail.h"
 #include "io/xalloc.h"
 
 #define ATTR_BEFORE	5	/* Postfix warning up to 5 s after Dovecot */
 #define ATTR_AFTER	1	/* ... or 1 s before it (1 s stamps) */
+#define SASL_WINDOW	3	/* MTA failure 0-3 s after saslauthd's line */
+#define SM_SESSION_LIFE	86400	/* AUTH=server account kept this long */
 
 /* An open smtpd session, keyed by (host, pid). */
 struct session {
@@ -285,16 +288,20 @@ file_index(struct loader *ld, const char *file)
 
 /* follow_mail - the ledger: submissions, recipient counts, outcomes. */
 static void
-follow_mail(struct loader *ld, const struct scan_event *se, struct event *e)
+follow_mail(struct loader *ld, const struct scan_event *se, struct event *e,
+    bool sendmail)
 {
 	struct timeline *tl = ld->tl;
 	const struct raw_event *ev = se->ev;
-	int64_t m;
+	uint32_t k, n = sendmail ? se->count : 1;
+	int64_t m = -1;
 
 	switch (ev->kind) {
 	case EV_SUBMIT: {
+		/* Sendmail's from= line is also its queue line: nrcpts. */
 		struct message msg = { e->when, e->account, e->ip, e->line,
-		    e->source, 0, 0, 0, 0, 0, 0, 0, e->host, 0 };
+		    e->source, sendmail ? (uint16_t)(n > UINT16_MAX ?
+		    UINT16_MAX : n) : 0, 0, 0, 0, 0, 0, 0, e->host, 0 };
 
 		ledger_submit(&tl->ledger, e->host, ev->queue_id, &msg);
 		break;
@@ -305,9 +312,14 @@ follow_mail(struct loader *ld, const struct scan_event *se, struct event *e)
 		break;
 	case EV_DELIVERY:
 	case EV_DNSBL:
-		m = ledger_delivery(&tl->ledger, e->host, ev->queue_id,
-		    (uint32_t)se->when, ev->status, ev->client_name,
-		    ev->kind == EV_DNSBL);
+		/*
+		 * A Sendmail to= line lists every recipient of one relay.
+		 * XXX Only the first recipient's domain is counted.
+		 */
+		for (k = 0; k < n && (k == 0 || m >= 0); k++)
+			m = ledger_delivery(&tl->ledger, e->host,
+			    ev->queue_id, (uint32_t)se->when, ev->status,
+			    ev->client_name, ev->kind == EV_DNSBL);
 		if (m >= 0) {
 			/* A listing is blamed on the message's sender. */
 			e->account = tl->ledger.msg[m].account;
@@ -319,6 +331,60 @@ follow_mail(struct loader *ld, const struct scan_event *se, struct event *e)
 	}
 }
 
+/*
+ * sm_qid_key - the key of a Sendmail session's queue id in the session
+ * table; bit 63 keeps it apart from the (host, pid) keys.
+ */
+static uint64_t
+sm_qid_key(uint8_t host, struct span qid)
+{
+	return (hash64(qid.p, qid.len) ^ ((uint64_t)host * 0x9e37u)) |
+	    (uint64_t)1 << 63;
+}
+
+/*
+ * sendmail_event - Sendmail's joins, before the event is stored.  An
+ * "AUTH failure" line counts one failure of its session (queue id); the
+ * "possible SMTP attack" line then adds only the failures not logged one
+ * by one (returns false when none is left).  AUTH=server remembers the
+ * account of the (host, pid) session, which a later authenticated from=
+ * line of that process and address takes, within a day.
+ */
+static bool
+sendmail_event(struct loader *ld, const struct scan_event *se,
+    struct event *e, uint32_t *count)
+{
+	const struct raw_event *ev = se->ev;
+	struct session *s;
+	uint64_t key;
+
+	if (ev->kind == EV_AUTH_FAIL && ev->queue_id.len > 0) {
+		s = session_get(ld, sm_qid_key(e->host, ev->queue_id));
+		if (!span_starts(ev->detail, "possible SMTP attack")) {
+			s->fail1++;
+			return true;
+		}
+		*count = *count > s->fail1 ? *count - s->fail1 : 0;
+		s->fail1 += *count;
+		return *count > 0;
+	}
+	key = session_key(e->host, se->env);
+	if (key == 0)
+		return true;
+	if (ev->kind == EV_AUTH_OK && e->account != 0) {
+		s = session_get(ld, key);
+		s->account = e->account;
+		s->fail1 = e->when;
+	} else if (ev->kind == EV_SUBMIT) {
+		*count = 1;	/* se->count is nrcpts */
+		s = session_lookup(ld, key);
+		if (s != NULL && s->account != 0 && e->account == 0 &&
+		    e->when >= s->fail1 && e->when - s->fail1 < SM_SESSION_LIFE)
+			e->account = s->account;
+	}
+	return true;
+}
+
 /* on_event - the scan callback: intern, store, follow sessions. */
 static int
 on_event(const struct scan_event *se, void *arg)
@@ -328,8 +394,9 @@ on_event(const struct scan_event *se, void *arg)
 	const struct raw_event *ev = se->ev;
 	bool postfix = se->env->tag.len > 0 &&
 	    memchr(se->env->tag.p, '/', se->env->tag.len) != NULL;
+	bool sendmail = !postfix && parse_sendmail_claims(se->env->tag);
 	struct event e;
-	uint32_t idx = UINT32_MAX;
+	uint32_t idx = UINT32_MAX, count = se->count;
 
 	if (se->when < 0 || se->when > (int64_t)UINT32_MAX) {
 		tl->dropped++;
@@ -349,14 +416,16 @@ on_event(const struct scan_event *se, void *arg)
 		e.kind = (uint8_t)ev->kind;
 		e.service = cached_index(tl, tl->services, &tl->nservices,
 		    &ld->last_svc, se->service, strlen(se->service));
-		e.flags = store_flags(ev, postfix);
+		e.flags = store_flags(ev, postfix || sendmail);
 		if (ev->kind != EV_DNSBL)
 			note_name(tl, e.ip, ev->client_name);
 	}
-	if (postfix)
-		follow_mail(ld, se, &e);
+	if (sendmail && !sendmail_event(ld, se, &e, &count))
+		return 0;
+	if (postfix || sendmail)
+		follow_mail(ld, se, &e, sendmail);
 	if (kept(ev->kind))
-		idx = append(tl, &e, se->count);
+		idx = append(tl, &e, count);
 	if (postfix)
 		track_session(ld, se, &e, idx);
 	return 0;
@@ -556,6 +625,89 @@ attribute(struct timeline *tl)
 	free(used);
 }
 
+/* is_sasl_candidate - a saslauthd failure of the smtp service. */
+static bool
+is_sasl_candidate(const struct event *e, int smtp)
+{
+	return e->kind == EV_AUTH_BACKEND && e->ip == 0 && e->account != 0 &&
+	    (int)e->service == smtp;
+}
+
+/*
+ * sasl_match - the saslauthd line for MTA failure p among the
+ * candidates c[lo..n): unused, same host, written 0 to SASL_WINDOW s
+ * before.  saslauthd logs no address, so a failure is given an account
+ * only when every such candidate names the same one (the latest is then
+ * used up); several accounts make it ambiguous (*amb).  A failure that
+ * names its user uses up a candidate of that user.
+ */
+static ptrdiff_t
+sasl_match(const struct timeline *tl, const uint32_t *c, size_t lo,
+    size_t n, const struct event *p, const uint8_t *used, bool *amb)
+{
+	ptrdiff_t best = -1;
+	size_t j;
+
+	*amb = false;
+	for (j = lo; j < n; j++) {
+		const struct event *d = &tl->ev[c[j]];
+
+		if (d->when > p->when)
+			break;
+		if (used[j] || d->host != p->host ||
+		    (p->account != 0 && d->account != p->account))
+			continue;
+		if (best >= 0 && tl->ev[c[best]].account != d->account)
+			*amb = true;
+		best = (ptrdiff_t)j;
+	}
+	return *amb ? -1 : best;
+}
+
+/*
+ * attribute_sasl - formats.md 10 rule 3: Postfix and Sendmail failures
+ * that name no user, against saslauthd's address-less lines.
+ */
+static void
+attribute_sasl(struct timeline *tl)
+{
+	int smtp = timeline_service_index(tl, "smtp");
+	uint32_t *c;
+	uint8_t *used;
+	size_t i, n = 0, lo = 0;
+	ptrdiff_t j;
+	bool amb;
+
+	if (smtp < 0)
+		return;
+	c = xreallocarray(NULL, tl->n ? tl->n : 1, sizeof(*c));
+	for (i = 0; i < tl->n; i++)
+		if (is_sasl_candidate(&tl->ev[i], smtp))
+			c[n++] = (uint32_t)i;
+	used = xcalloc(n ? n : 1, 1);
+	for (i = 0; i < tl->n && n > 0; i++) {
+		struct event *p = &tl->ev[i];
+
+		if (!is_postfix_failure(p) || (p->flags & TLF_ATTRIBUTED))
+			continue;
+		while (lo < n && tl->ev[c[lo]].when + SASL_WINDOW < p->when)
+			lo++;
+		if ((j = sasl_match(tl, c, lo, n, p, used, &amb)) >= 0) {
+			used[j] = 1;
+			if (p->account != 0)
+				continue;
+			p->account = tl->ev[c[j]].account;
+			p->flags |= TLF_ATTRIBUTED;
+			tl->attributed++;
+		} else if (amb && p->account == 0) {
+			p->flags |= TLF_AMBIGUOUS;
+			tl->ambiguous++;
+		}
+	}
+	free(used);
+	free(c);
+}
+
 /* resolve_links - successes inside sessions whose failures named a user. */
 static void
 resolve_links(struct timeline *tl, const struct link *links, size_t n)
@@ -628,6 +780,7 @@ timeline_build(struct timeline *tl, const struct source_list *files,
 	sort_by_time(tl, ld.links, ld.nlinks);
 	build_view(tl, tl->ips.n, true, &tl->by_ip, &tl->ip_start);
 	attribute(tl);
+	attribute_sasl(tl);
 	resolve_links(tl, ld.links, ld.nlinks);
 	free(ld.links);
 	build_view(tl, tl->accounts.n, false, &tl->by_account,

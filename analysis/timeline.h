@@ -12,6 +12,10 @@
  *    1 s after the warning, one to one, the delay closest to Dovecot's
  *    2 s failure delay first, the oldest of equals; a tie between two
  *    users is marked ambiguous);
+ *    the same for a Postfix or Sendmail failure against Cyrus saslauthd's
+ *    address-less lines (0 to 3 s before it, same host, service smtp):
+ *    it gets an account only when all candidates name the same one,
+ *    otherwise it is marked ambiguous and keeps no account;
  *  - sessions: a successful AUTH in a Postfix smtpd session (host, pid;
  *    connect to disconnect) whose failures named an account, or whose
  *    messages were submitted as one, is given that account.
@@ -35,10 +39,11 @@
 #define TLF_SESSION		0x02	/* Dovecot line with a session id */
 #define TLF_NO_PASSWORD		0x04	/* no password was checked */
 #define TLF_SUSPICIOUS		0x08	/* user field looked injected */
-#define TLF_POSTFIX		0x10	/* logged by Postfix */
+#define TLF_POSTFIX		0x10	/* logged by the MTA (Postfix, Sendmail) */
 #define TLF_REPEATED		0x20	/* from a repeat record */
 #define TLF_ATTRIBUTED		0x40	/* account found by attribution */
-#define TLF_AMBIGUOUS		0x80	/* several candidates tied */
+#define TLF_AMBIGUOUS		0x80	/* several candidates tied (without
+					   TLF_ATTRIBUTED: left unattributed) */
 
 struct event {
 	uint32_t	when;		/* civil seconds since 1970 */
