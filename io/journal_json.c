@@ -251,37 +251,38 @@ simple_escape(char ch)
 
 /*
  * unescape - the text of a checked raw string, in the text buffer when it
- * holds escapes.  Each escape is longer than what it stands for, so the
- * result fits in raw.len bytes.
+ * holds escapes; fails when the buffer has no room left for it.
  */
 static bool
 unescape(struct jcur *j, struct span raw, bool escaped, struct span *out)
 {
 	const char *p = raw.p, *e = raw.p + raw.len;
-	char *o = j->out + j->used, *o0 = o;
+	char *o = j->out + j->used, *o0 = o, *end = j->out + ENVELOPE_TEXT_MAX;
+	char u[4];
 	int32_t cp;
-	size_t n;
+	size_t n, k;
 
 	if (!escaped) {
 		*out = raw;
 		return true;
 	}
-	if (raw.len > ENVELOPE_TEXT_MAX - j->used)
-		return fail(j, WHY_LONG);
 	while (p < e) {
 		if (*p != '\\') {
-			*o++ = *p++;
-			continue;
+			u[0] = *p++;
+			k = 1;
+		} else if (*++p != 'u') {
+			u[0] = simple_escape(*p++);
+			k = 1;
+		} else {
+			if ((cp = code_point(p, e, &n)) < 0)
+				return fail(j, WHY_ESCAPE);
+			k = put_utf8(u, (uint32_t)cp);
+			p += n;
 		}
-		p++;
-		if (*p != 'u') {
-			*o++ = simple_escape(*p++);
-			continue;
-		}
-		if ((cp = code_point(p, e, &n)) < 0)
-			return fail(j, WHY_ESCAPE);
-		o += put_utf8(o, (uint32_t)cp);
-		p += n;
+		if ((size_t)(end - o) < k)
+			return fail(j, WHY_LONG);
+		memcpy(o, u, k);
+		o += k;
 	}
 	*out = span_make(o0, (size_t)(o - o0));
 	j->used += (size_t)(o - o0);
