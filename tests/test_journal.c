@@ -154,3 +154,121 @@ Test(journal, converter_output_is_current)
 		    "testdata/demo: rerun testdata/to_journal.py", forms[i]);
 	(void)run("rm -rf '%s'", dir);
 }
+
+/*
+ * Several hosts: the demo as mx1 and again as mx2 (host renamed), once in
+ * per-host folders (hosts/mx1/maillog-*, hosts/mx2/maillog-*), once as
+ * one short-iso file holding both hosts' lines merged in time order, as a
+ * central syslog server writes them.  Every event keeps its host, each
+ * host's sessions stay its own, so the failures double and the verdicts
+ * stay those of one host.
+ */
+
+/* host_counts - events per host in an `events --format csv` table. */
+static void
+host_counts(const struct csv_table *t, size_t *mx1, size_t *mx2,
+    size_t *other)
+{
+	size_t i;
+
+	*mx1 = *mx2 = *other = 0;
+	for (i = 0; i < t->nrows; i++) {
+		const char *h = tbl_get(t, i, "host");
+
+		if (strcmp(h, "mx1") == 0)
+			++*mx1;
+		else if (strcmp(h, "mx2") == 0)
+			++*mx2;
+		else
+			++*other;
+	}
+}
+
+/* doubled - errors of two identical hosts against one host. */
+static void
+doubled(const struct csv_table *one, const struct csv_table *two,
+    const char *what)
+{
+	static const char *const same[] = { "period", "service", "ips",
+	    "accounts" };
+	size_t i;
+
+	same_tables(one, two, same, sizeof(same) / sizeof(same[0]), what);
+	for (i = 0; i < one->nrows && i < two->nrows; i++)
+		cr_expect_eq(strtoul(tbl_get(two, i, "failures"), NULL, 10),
+		    2 * strtoul(tbl_get(one, i, "failures"), NULL, 10),
+		    "%s: row %zu failures not doubled", what, i + 1);
+}
+
+/* make_hosts - the two multi-host inputs under dir. */
+static void
+make_hosts(const char *dir)
+{
+	cr_assert_eq(run("set -e; rm -rf '%s'; mkdir -p '%s/hosts/mx1' "
+	    "'%s/hosts/mx2'; cd '%s/demo'; for f in maillog-*; do "
+	    "cp \"$f\" '%s/hosts/mx1/'; case \"$f\" in "
+	    "*.gz) gzip -dc \"$f\" | sed 's/^\\(.\\{15\\}\\) mx1 /\\1 mx2 /' "
+	    "| gzip -n > '%s/hosts/mx2/'\"$f\";; "
+	    "*) sed 's/^\\(.\\{15\\}\\) mx1 /\\1 mx2 /' \"$f\" > "
+	    "'%s/hosts/mx2/'\"$f\";; esac; done",
+	    dir, dir, dir, test_data(), dir, dir, dir), 0, "%s",
+	    test_cmdline);
+	cr_assert_eq(run("set -e; cd '%s'; gzip -dc %s | grep -v '^-- ' > a; "
+	    "sed 's/^\\([^ ]*\\) mx1 /\\1 mx2 /' a > b; "
+	    "LC_ALL=C sort -m -s -k1,1 a b > both.short-iso; rm a b", dir,
+	    form_path(1)), 0, "%s", test_cmdline);
+}
+
+Test(journal, several_hosts)
+{
+	static const char *const verdict_cols[] = { "account", "verdict",
+	    "cracked_at", "crack_ip" };
+	static const char *const inputs[] = { "hosts", "both.short-iso" };
+	struct csv_table one, two;
+	char dir[4096], in[4200], tag[64];
+	size_t i, mx1, mx2, other, total;
+
+	snprintf(dir, sizeof(dir), "%s", tmp_path("journal-hosts"));
+	make_hosts(dir);
+	snprintf(in, sizeof(in), "'%s/demo'", test_data());
+	run_csv("events", "", in, "journal-hosts-ev1", &one);
+	host_counts(&one, &mx1, &mx2, &other);
+	cr_assert(mx1 > 0 && mx2 == 0 && other == 0);
+	total = mx1;
+	tbl_free(&one);
+	for (i = 0; i < 2; i++) {
+		snprintf(in, sizeof(in), "'%s/%s'", dir, inputs[i]);
+		snprintf(tag, sizeof(tag), "journal-hosts-ev-%zu", i);
+		run_csv("events", "", in, tag, &two);
+		host_counts(&two, &mx1, &mx2, &other);
+		cr_expect(mx1 == total && mx2 == total && other == 0,
+		    "%s: %zu mx1, %zu mx2, %zu other events; one host has %zu",
+		    inputs[i], mx1, mx2, other, total);
+		tbl_free(&two);
+	}
+
+	snprintf(in, sizeof(in), "'%s/demo'", test_data());
+	run_csv("errors", "--by day", in, "journal-hosts-err1", &one);
+	for (i = 0; i < 2; i++) {
+		snprintf(in, sizeof(in), "'%s/%s'", dir, inputs[i]);
+		snprintf(tag, sizeof(tag), "journal-hosts-err-%zu", i);
+		run_csv("errors", "--by day", in, tag, &two);
+		doubled(&one, &two, inputs[i]);
+		tbl_free(&two);
+	}
+	tbl_free(&one);
+
+	snprintf(in, sizeof(in), "'%s/demo'", test_data());
+	run_csv("report", "", in, "journal-hosts-rep1", &one);
+	cr_assert_geq(one.nrows, 2);
+	for (i = 0; i < 2; i++) {
+		snprintf(in, sizeof(in), "'%s/%s'", dir, inputs[i]);
+		snprintf(tag, sizeof(tag), "journal-hosts-rep-%zu", i);
+		run_csv("report", "", in, tag, &two);
+		same_tables(&one, &two, verdict_cols,
+		    sizeof(verdict_cols) / sizeof(verdict_cols[0]), inputs[i]);
+		tbl_free(&two);
+	}
+	tbl_free(&one);
+	(void)run("rm -rf '%s'", dir);
+}
