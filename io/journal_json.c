@@ -33,7 +33,7 @@
 #define WHY_TRAIL	"bytes after the json object"
 #define WHY_TWICE	"journal field given twice"
 #define WHY_LONG	"journal record too long to unescape"
-#define WHY_NULLMSG	"message left out by journalctl (rerun it with --all)"
+#define WHY_NULLMSG	"message left out by journalctl (rerun with --all)"
 #define WHY_NOTIME	"no journal time stamp"
 #define WHY_TIME	"bad journal time stamp"
 #define WHY_TAG		"no tag"

@@ -15,7 +15,7 @@
  *	pid	SYSLOG_PID, else _PID (the pid the program logged, which a
  *		syslog file would show)
  *	host	_HOSTNAME, empty when absent
- *	msg	MESSAGE, unescaped; for a multi-valued field the first value
+ *	msg	MESSAGE, unescaped; of a field with several values, the first
  *	time	__REALTIME_TIMESTAMP, else _SOURCE_REALTIME_TIMESTAMP:
  *		microseconds since the epoch, shown as UTC (has_off true,
  *		off_min 0), whatever the zone of the machine that logged

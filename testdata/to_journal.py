@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turn the syslog lines of a demo set into journalctl output.
 
-    python3 testdata/to_journal.py --in testdata/demo --out testdata/demo-journal
+    python3 testdata/to_journal.py --in testdata/demo \
+        --out testdata/demo-journal
 
 Reads the logrotate set written by gen_demo.py (maillog-YYYYMMDD[.gz],
 oldest first; mail.err is a subset of the same lines and is left out) and
@@ -186,7 +187,7 @@ def time_iso(t):
 
 
 def time_full(e):
-    """A time as journalctl's header prints it: "Sun 2023-12-03 01:50:42 UTC"."""
+    """A time as journalctl's header prints it (Sun 2023-12-03 01:50:42 UTC)."""
     t = int(e["__REALTIME_TIMESTAMP"]) // 10**6
     return time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(t))
 

@@ -133,7 +133,7 @@ Test(journal_json, spaced_record_and_fallbacks)
 }
 
 struct esc_case {
-	const char	*json;		/* the MESSAGE value as written */
+	const char	*json;		/* MESSAGE as written */
 	const char	*want;
 	size_t		 len;		/* of want */
 };
@@ -294,7 +294,7 @@ Test(journal_json, every_prefix_is_bad)
 
 	/* A record cut anywhere (io/reader's cap) is never half-read. */
 	for (n = 1; n < len; n++) {
-		char *cut = malloc(n);	/* exact size: ASan sees overreads */
+		char *cut = malloc(n);	/* exact size for ASan */
 		struct envelope env;
 		enum env_status st;
 
@@ -462,13 +462,16 @@ Test(journal_json, text_outputs_agree)
 {
 	static const char *const texts[] = {
 		/* -o short-iso: systemd >= 246 and older (%z) */
-		"2023-12-10T09:50:42+00:00 mx1 postfix/submission/smtpd[4242]: ",
-		"2023-12-10T09:50:42+0000 mx1 postfix/submission/smtpd[4242]: ",
+		"2023-12-10T09:50:42+00:00 mx1 "
+		    "postfix/submission/smtpd[4242]: ",
+		"2023-12-10T09:50:42+0000 mx1 "
+		    "postfix/submission/smtpd[4242]: ",
 		/* -o short-iso-precise */
 		"2023-12-10T09:50:42.123456+00:00 mx1 "
 		    "postfix/submission/smtpd[4242]: ",
 		/* -o short-full */
-		"Sun 2023-12-10 09:50:42 UTC mx1 postfix/submission/smtpd[4242]: ",
+		"Sun 2023-12-10 09:50:42 UTC mx1 "
+		    "postfix/submission/smtpd[4242]: ",
 	};
 	struct envelope js, tx;
 	char line[1024];
