@@ -104,13 +104,19 @@ at(const struct jcur *j, char ch)
 	return j->p < j->e && *j->p == ch;
 }
 
-/* ws - skip JSON white space. */
+/* skip_ws - the first byte of [p, e) that is not JSON white space. */
+static const char *
+skip_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
 static void
 ws(struct jcur *j)
 {
-	while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' ||
-	    *j->p == '\r' || *j->p == '\n'))
-		j->p++;
+	j->p = skip_ws(j->p, j->e);
 }
 
 /* expect - white space, then the byte ch. */
@@ -370,10 +376,8 @@ scalar(struct jcur *j, struct jval *dst)
 static bool
 is_array_of_values(const struct jcur *j)
 {
-	const char *p = j->p + 1;
+	const char *p = skip_ws(j->p + 1, j->e);
 
-	while (p < j->e && (*p == ' ' || *p == '\t'))
-		p++;
 	return p < j->e && (*p == '"' || *p == 'n' || *p == '[');
 }
 
