@@ -38,7 +38,7 @@ the_message(const struct timeline *tl, uint32_t a, const struct event *e)
 	return NULL;
 }
 
-/* event_line - one event: time, service, kind, address, evidence. */
+/* event_line - one event: time, service, kind, address, host, evidence. */
 static void
 event_line(struct sbuf *sb, const struct timeline *tl, uint32_t a,
     const struct event *e)
@@ -53,6 +53,12 @@ event_line(struct sbuf *sb, const struct timeline *tl, uint32_t a,
 	    event_kind_name((enum ev_kind)e->kind));
 	if (addr != NULL)
 		sbuf_addf(sb, " ip=%s", ipaddr_format(addr, ip));
+	/* Several hosts in the input: say which one logged the event. */
+	if (tl->nhosts > 1 && tl->hosts[e->host][0] != '\0') {
+		sbuf_adds(sb, " host=");
+		escape_text(sb, tl->hosts[e->host], strlen(tl->hosts[e->host]),
+		    80);
+	}
 	if (name[0] != '\0') {
 		sbuf_adds(sb, " name=");
 		escape_text(sb, name, strlen(name), 80);

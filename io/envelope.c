@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "io/journal_json.h"
 #include "io/span.h"
 
 #define TAI64_BASE	((UINT64_C(1) << 62) + 10)	/* 2^62 + (TAI - UTC) */
@@ -974,11 +975,13 @@ envelope_parse(const char *line, size_t len, struct envelope *env,
 	struct cur c = { line, line + len, NULL };
 	bool ok;
 
-	memset(env, 0, sizeof(*env));
+	memset(env, 0, offsetof(struct envelope, text));
 	if (len > 0 && line[len - 1] == '\r')
 		c.e--;
 	if (is_skip(&c))
 		return ENV_SKIP;
+	if (at(&c, '{'))
+		return journal_json_parse(c.p, left(&c), env, why);
 	if (skip_pri(&c) && left(&c) >= 2 && c.p[0] == '1' && c.p[1] == ' ')
 		ok = rfc5424_line(&c, env);
 	else

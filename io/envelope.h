@@ -16,6 +16,8 @@
  * FreeBSD "<facility.level>" before the host are skipped.
  *
  * The host may be absent (Dovecot log_path files, "prog[pid]: msg").
+ * A line starting with '{' is a journalctl -o json record, read by
+ * io/journal_json into the same envelope.
  */
 #ifndef SUBSUBMIT_IO_ENVELOPE_H
 #define SUBSUBMIT_IO_ENVELOPE_H
@@ -47,17 +49,23 @@ enum env_status {
 	ENV_BAD,	/* unparseable envelope; why says what was wrong */
 };
 
+/* Room for unescaped journal JSON values: one line (io/reader's cap). */
+#define ENVELOPE_TEXT_MAX	8192
+
 struct envelope {
 	struct logtime	t;
 	struct span	host;		/* empty when absent */
 	struct span	tag;		/* "postfix/submission/smtpd", "dovecot" */
 	struct span	pid;		/* digits, empty when absent */
 	struct span	msg;		/* after "tag[pid]: " to end of line */
+	/* Last, never cleared: spans of a JSON record may point here. */
+	char		text[ENVELOPE_TEXT_MAX];
 };
 
 /*
  * envelope_parse - split line[0..len) (no trailing newline) into env.
- * Spans point into line.  On ENV_BAD *why (if why is not NULL) is set to
+ * Spans point into line, or for a JSON record into env->text: they are
+ * valid while both are (do not copy an envelope by value).  On ENV_BAD *why (if why is not NULL) is set to
  * a static lower-case reason such as "bad time stamp".  A trailing CR is
  * ignored.  The tag is never empty on ENV_OK; lines without one (Exim's
  * own mainlog) are ENV_BAD "no tag": read those with logtime_parse().

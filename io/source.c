@@ -415,13 +415,47 @@ take_cands(struct collect *c, const char *arg, struct cand *cands,
 		add_file(c, path, xstrdup(path), false, stp);
 	}
 	sbuf_release(&q);
-	if (nc == 0)
-		diag_warn(arg, 0, "no mail logs in folder");
 }
 
-/* scan_folder - add the mail logs of folder arg, oldest first. */
+static int scan_folder(struct collect *, const char *, bool, struct sbuf *);
+
+/*
+ * scan_hosts - a folder without mail logs of its own may hold one
+ * sub-folder per host (a central syslog server's /var/log/hosts/mx1/):
+ * take the mail logs of each, sub-folders in name order, one level deep.
+ * A sub-folder that cannot be read is a warning here, not an error.
+ * Returns the number of files added.
+ */
+static size_t
+scan_hosts(struct collect *c, DIR *dir, const char *arg, char **names,
+    size_t n)
+{
+	struct sbuf err = SBUF_INIT;
+	struct stat st;
+	size_t i, before = c->out->n;
+	char *path;
+
+	for (i = 0; i < n; i++) {
+		if (fstatat(dirfd(dir), names[i], &st, 0) == -1 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		path = join(arg, names[i]);
+		sbuf_reset(&err);
+		if (scan_folder(c, path, true, &err) == -1)
+			diag_warn(path, 0, "skipped: %s", err.buf);
+		free(path);
+	}
+	sbuf_release(&err);
+	return c->out->n - before;
+}
+
+/*
+ * scan_folder - add the mail logs of folder arg, oldest first, or those
+ * of its per-host sub-folders (unless nested, itself one of those).
+ */
 static int
-scan_folder(struct collect *c, const char *arg, struct sbuf *err)
+scan_folder(struct collect *c, const char *arg, bool nested,
+    struct sbuf *err)
 {
 	struct cand *cands = NULL;
 	char **names = NULL;
@@ -438,6 +472,9 @@ scan_folder(struct collect *c, const char *arg, struct sbuf *err)
 		cands = xreallocarray(NULL, (size_t)n + 1, sizeof(*cands));
 		nc = pick(dir, arg, names, (size_t)n, cands);
 		take_cands(c, arg, cands, nc);
+		if (nc == 0 && !nested &&
+		    scan_hosts(c, dir, arg, names, (size_t)n) == 0)
+			diag_warn(arg, 0, "no mail logs in folder");
 	}
 	closedir(dir);
 	for (i = 0; n > 0 && i < (size_t)n; i++)
@@ -463,7 +500,7 @@ add_arg(struct collect *c, const char *arg, struct sbuf *err)
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode))
-		return scan_folder(c, arg, err);
+		return scan_folder(c, arg, false, err);
 	diag_info("taking '%s'", quoted(&q, arg));
 	sbuf_release(&q);
 	add_file(c, xstrdup(arg), xstrdup(arg), true, &st);

@@ -11,7 +11,12 @@
  * then numbered rotations from the highest number down, then the live
  * file; families in alphabetical order ("mail.log" before "maillog").
  * Files named explicitly keep the order given, and a folder's files take
- * the folder argument's place.  Rotations compressed with bzip2, xz or
+ * the folder argument's place.  A folder without mail logs of its own is
+ * searched one level further: each sub-folder holding mail logs is taken
+ * as one host's (/var/log/hosts/mx1/maillog, .../mx2/maillog), sub-folders
+ * in name order, each host's files oldest first, one host after the other
+ * (not merged in time order); a sub-folder that cannot be read is skipped
+ * with a warning.  Rotations compressed with bzip2, xz or
  * zstd are skipped with a warning (io/reader cannot read them yet).  A
  * file reached twice (same device and inode, e.g. through a folder and
  * by name) is listed once, with a warning.

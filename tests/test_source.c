@@ -451,3 +451,76 @@ Test(source, release_zeroed_is_noop)
 
 	source_list_release(&l);
 }
+
+Test(source, per_host_subfolders)
+{
+	static const char *const want[] = {
+		"hosts/mx1/maillog-20240101.gz", "hosts/mx1/maillog.1",
+		"hosts/mx1/maillog", "hosts/mx2/mail.log.2.gz",
+		"hosts/mx2/mail.log", NULL
+	};
+	struct source_list l = { 0 };
+	char *hosts = path_of("hosts"), *args[] = { hosts };
+	static const char *const dirs[] = {
+		"hosts", "hosts/mx2", "hosts/mx1", "hosts/empty",
+		"hosts/mx1/deeper", NULL
+	};
+	size_t i;
+	char *p, *msg;
+
+	for (i = 0; dirs[i] != NULL; i++) {
+		cr_assert_eq(mkdir((p = path_of(dirs[i])), 0700), 0);
+		free(p);
+	}
+	touch("hosts/mx2/mail.log");
+	touch("hosts/mx2/mail.log.2.gz");
+	touch("hosts/mx1/maillog");
+	touch("hosts/mx1/maillog.1");
+	touch("hosts/mx1/maillog-20240101.gz");
+	touch("hosts/mx1/deeper/maillog");	/* one level only */
+	touch("hosts/empty/syslog");
+	touch("hosts/README");
+	capture_begin();
+	collect_ok(args, 1, &l);
+	msg = capture_end();
+	expect_names(&l, want);
+	cr_expect(strstr(msg, "no mail logs") == NULL, "got: %s", msg);
+	free(msg);
+	source_list_release(&l);
+
+	/* a folder with mail logs of its own is not searched further */
+	touch("hosts/maillog");
+	collect_ok(args, 1, &l);
+	cr_assert_eq(l.n, 1);
+	source_list_release(&l);
+	free(hosts);
+}
+
+Test(source, per_host_unreadable_subfolder_warns)
+{
+	struct source_list l = { 0 };
+	char *hosts = path_of("hosts"), *args[] = { hosts }, *p, *msg;
+
+	if (geteuid() == 0)
+		cr_skip_test("root reads any folder");
+	cr_assert_eq(mkdir(hosts, 0700), 0);
+	cr_assert_eq(mkdir((p = path_of("hosts/mx1")), 0700), 0);
+	free(p);
+	cr_assert_eq(mkdir((p = path_of("hosts/mx2")), 0700), 0);
+	touch("hosts/mx2/maillog");
+	cr_assert_eq(chmod(p, 0), 0);
+	free(p);
+	touch("hosts/mx1/maillog");
+	capture_begin();
+	collect_ok(args, 1, &l);
+	msg = capture_end();
+	cr_assert_eq(l.n, 1);
+	cr_expect(strstr(msg, "mx2: skipped: cannot open") != NULL, "got: %s",
+	    msg);
+	p = path_of("hosts/mx2");
+	chmod(p, 0700);
+	free(p);
+	free(msg);
+	source_list_release(&l);
+	free(hosts);
+}
