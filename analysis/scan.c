@@ -20,15 +20,10 @@
 #include <unistd.h>
 
 #include "analysis/intern.h"
+#include "analysis/scan_rec.h"
 #include "analysis/sessjoin.h"
 #include "io/diag.h"
 #include "io/numfmt.h"
-#include "io/parse_courier.h"
-#include "io/parse_dovecot.h"
-#include "io/parse_opensmtpd.h"
-#include "io/parse_postfix.h"
-#include "io/parse_sendmail.h"
-#include "io/reader.h"
 #include "io/xalloc.h"
 #include "io/yearinfer.h"
 
@@ -58,7 +53,7 @@ struct dupset {
 struct filectx {
 	const struct scan_opts	*opts;
 	const char		*name;
-	struct reader		*rd;
+	struct rec_file		 info;		/* what stage one knew */
 	struct year_anchor	 own;		/* the file's own anchor */
 	bool			 have_prev;	/* a previous file's walk */
 	struct year_walk	 walk;
@@ -69,8 +64,9 @@ struct filectx {
 	uint64_t		 skipped, shown;
 	struct dupset		*prev, *cur;
 	struct scan_stats	*st;
-	struct sbuf		 last_line;	/* copy of the last event line */
-	bool			 last_was_event;
+	bool			 last_event_ok;	/* a replay has a date */
+	uint64_t		 bad_date_line;	/* its later skips are one */
+	int64_t			 pending_at;	/* time of the repeat line */
 	uint64_t		 unmapped_warned;
 	struct sessjoin		*join;		/* session -> address */
 };
@@ -179,11 +175,12 @@ file_anchor(struct filectx *fc, const struct source_file *sf)
 		fc->own.year = sf->dateext / 10000;
 		fc->own.mon = sf->dateext / 100 % 100;
 		fc->own.mday = sf->dateext % 100;
-	} else if ((gz = reader_gzip_mtime(fc->rd)) != 0)
+	} else if ((gz = fc->info.gz_mtime) != 0)
 		year_anchor_from_epoch(&fc->own, ANCHOR_GZIP_MTIME, gz);
-	else if (reader_compression(fc->rd) == COMP_NONE &&
-	    reader_file_mtime(fc->rd, &mtime))
+	else if (fc->info.comp == COMP_NONE && fc->info.has_mtime) {
+		mtime = fc->info.mtime;
 		year_anchor_from_epoch(&fc->own, ANCHOR_MTIME, mtime);
+	}
 }
 
 /*
@@ -202,8 +199,7 @@ prescan(struct filectx *fc, const struct source_file *sf)
 	size_t used;
 	int state = 0;
 
-	if (reader_compression(fc->rd) != COMP_NONE ||
-	    strcmp(sf->path, "-") == 0)
+	if (fc->info.comp != COMP_NONE || strcmp(sf->path, "-") == 0)
 		return;
 	rd = reader_open(sf->path, sf->name, &err);
 	sbuf_release(&err);
@@ -338,56 +334,6 @@ line_when(struct filectx *fc, const struct logtime *t, int64_t *when)
 	return logtime_civil(t, year, when);
 }
 
-/*
- * unwrap_repeat - rsyslog's "message repeated N times: [ MSG]" carries
- * the original message; make env->msg point at it and return N (1 for an
- * ordinary line, 0 for a malformed wrapper).
- */
-static uint32_t
-unwrap_repeat(struct envelope *env)
-{
-	static const char pre[] = "message repeated ";
-	struct span m = env->msg, rest;
-	uint32_t n;
-	size_t used;
-
-	if (!span_starts(m, pre))
-		return 1;
-	rest = span_skip(m, sizeof(pre) - 1);
-	if (!span_prefix_u32(rest, 1000000, &n, &used) || n == 0)
-		return 0;
-	rest = span_skip(rest, used);
-	if (!span_starts(rest, " times: ["))
-		return 0;
-	rest = span_skip(rest, 9);
-	if (rest.len > 0 && rest.p[0] == ' ')
-		rest = span_skip(rest, 1);
-	if (rest.len > 0 && rest.p[rest.len - 1] == ']')
-		rest.len--;
-	env->msg = rest;
-	return n;
-}
-
-/*
- * last_repeat - sysklogd's "last message repeated N times" (no tag): N
- * more copies of the previous line.  Returns N, or 0 for other lines.
- */
-static uint32_t
-last_repeat(struct span line)
-{
-	ptrdiff_t at = SPAN_FIND_LIT(line, "last message repeated ");
-	uint32_t n;
-	struct span rest;
-	size_t used;
-
-	if (at < 0 || at > 64)
-		return 0;
-	rest = span_skip(line, (size_t)at + 22);
-	if (!span_prefix_u32(rest, 1000000, &n, &used))
-		return 0;
-	return n;
-}
-
 /* resolve_service - the reported name of the event's service. */
 static const char *
 resolve_service(struct filectx *fc, const struct raw_event *ev,
@@ -417,187 +363,6 @@ resolve_service(struct filectx *fc, const struct raw_event *ev,
 	return "unknown";
 }
 
-/* dispatch - hand the envelope to the parser that claims it. */
-static enum parse_status
-dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
-{
-	if (env->tag.len == 0)
-		return PARSE_IGNORE;
-	if (parse_postfix_claims(env->tag))
-		return parse_postfix(env, ev, why);
-	if (parse_dovecot_claims(env))
-		return parse_dovecot(env, ev, why);
-	if (parse_sendmail_claims(env->tag))
-		return parse_sendmail(env, ev, why);
-	if (parse_saslauthd_claims(env->tag))
-		return parse_saslauthd(env, ev, why);
-	if (parse_opensmtpd_claims(env))
-		return parse_opensmtpd(env, ev, why);
-	if (parse_courier_claims(env))
-		return parse_courier(env, ev, why);
-	return PARSE_IGNORE;
-}
-
-struct linectx {
-	struct filectx		*fc;
-	scan_fn			 fn;
-	void			*arg;
-	struct scan_stats	*st;
-};
-
-/* deliver - dedup, window, callback for one event. */
-static int
-deliver(struct linectx *lc, struct span line, uint64_t lineno,
-    const struct envelope *env, const struct raw_event *ev, int64_t when,
-    uint32_t times)
-{
-	struct filectx *fc = lc->fc;
-	const struct scan_opts *o = fc->opts;
-	struct scan_event se;
-	uint64_t h = hash64(line.p, line.len);
-
-	if (dupset_take(fc->prev, h, when)) {
-		lc->st->duplicates++;
-		return 0;
-	}
-	dupset_add(fc->cur, h, when);
-	lc->st->events++;
-	if ((o->has_since && when < o->since) ||
-	    (o->has_until && when >= o->until))
-		return 0;
-	se.ev = ev;
-	se.env = env;
-	se.when = when;
-	se.service = resolve_service(fc, ev, env);
-	se.file = fc->name;
-	se.line = lineno;
-	se.count = ev->count;
-	if (times > 1)
-		se.count = (uint64_t)ev->count * times > UINT32_MAX ?
-		    UINT32_MAX : ev->count * times;
-	lc->st->emitted++;
-	return lc->fn(&se, lc->arg);
-}
-
-/*
- * parse_event - envelope and parser for one line: 1 when *ev is an event,
- * 2 for a "last message repeated N times" line (N in *times), else 0.
- */
-static int
-parse_event(struct filectx *fc, struct span line, uint64_t lineno,
-    struct envelope *env, struct raw_event *ev, int64_t *when,
-    uint32_t *times)
-{
-	const char *why = NULL;
-	enum env_status es;
-
-	es = envelope_parse(line.p, line.len, env, &why);
-	if (es == ENV_SKIP)
-		return 0;
-	if (es == ENV_BAD || span_eq(env->tag, "last")) {
-		if ((*times = last_repeat(line)) > 0) {
-			struct logtime t;
-			size_t used;
-
-			*when = INT64_MIN;
-			if (logtime_parse(line, &t, &used) &&
-			    !line_when(fc, &t, when))
-				*when = INT64_MIN;
-			return 2;
-		}
-		skip(fc, lineno, why ? why : "no syslog envelope");
-		return 0;
-	}
-	if (!line_when(fc, &env->t, when)) {
-		skip(fc, lineno, "date does not exist in the inferred year");
-		return 0;
-	}
-	note_time(fc->st, *when);
-	if ((*times = unwrap_repeat(env)) == 0) {
-		skip(fc, lineno, "malformed 'message repeated' record");
-		return 0;
-	}
-	raw_event_clear(ev);
-	switch (dispatch(env, ev, &why)) {
-	case PARSE_OK:
-		sessjoin_apply(fc->join, env, ev, *when);
-		return 1;
-	case PARSE_BAD:
-		skip(fc, lineno, why ? why : "record not understood");
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-/* replay_last - "last message repeated N times": re-emit the copy. */
-static int
-replay_last(struct linectx *lc, uint64_t lineno, uint32_t n, int64_t at)
-{
-	struct filectx *fc = lc->fc;
-	struct envelope env;
-	struct raw_event ev;
-	struct span copy = span_make(fc->last_line.buf, fc->last_line.len);
-	const char *why;
-	int64_t when;
-
-	if (!fc->last_was_event)
-		return 0;
-	if (envelope_parse(copy.p, copy.len, &env, &why) != ENV_OK ||
-	    !logtime_civil(&env.t, fc->walk.year, &when))
-		return 0;
-	if (env.t.year != 0)
-		(void)logtime_civil(&env.t, env.t.year, &when);
-	if (at != INT64_MIN)
-		when = at;
-	if (unwrap_repeat(&env) == 0)
-		return 0;
-	raw_event_clear(&ev);
-	if (dispatch(&env, &ev, &why) != PARSE_OK)
-		return 0;
-	sessjoin_apply(fc->join, &env, &ev, when);
-	ev.flags |= EVF_REPEATED;
-	lc->st->events++;
-	if ((fc->opts->has_since && when < fc->opts->since) ||
-	    (fc->opts->has_until && when >= fc->opts->until))
-		return 0;
-	{
-		struct scan_event se = { &ev, &env, when,
-		    resolve_service(fc, &ev, &env), fc->name, lineno, n };
-
-		lc->st->emitted++;
-		return lc->fn(&se, lc->arg);
-	}
-}
-
-/* do_line - one physical line. */
-static int
-do_line(struct linectx *lc, struct span line, uint64_t lineno)
-{
-	struct filectx *fc = lc->fc;
-	struct envelope env;
-	struct raw_event ev;
-	int64_t when;
-	uint32_t times = 1;
-	int r;
-
-	if (line.len == 0)
-		return 0;
-	r = parse_event(fc, line, lineno, &env, &ev, &when, &times);
-	if (r == 2)
-		return replay_last(lc, lineno, times, when);
-	if (r == 0) {
-		fc->last_was_event = false;
-		return 0;
-	}
-	if (times > 1)
-		ev.flags |= EVF_REPEATED;
-	sbuf_reset(&fc->last_line);
-	sbuf_add(&fc->last_line, line.p, line.len);
-	fc->last_was_event = true;
-	return deliver(lc, line, lineno, &env, &ev, when, times);
-}
-
 /* check_end - the walk's last date against the file's own anchor. */
 static void
 check_end(struct filectx *fc)
@@ -623,7 +388,7 @@ check_end(struct filectx *fc)
 static void
 file_summary(struct filectx *fc, uint64_t lines)
 {
-	uint64_t over = reader_overlong(fc->rd);
+	uint64_t over = fc->info.overlong;
 
 	if (fc->skipped > 0)
 		diag_warn(fc->name, 0, "%llu lines skipped (%llu shown), "
@@ -633,8 +398,7 @@ file_summary(struct filectx *fc, uint64_t lines)
 		diag_warn(fc->name, 0, "%llu over-long lines cut at %d bytes",
 		    (unsigned long long)over, READER_LINE_CAP);
 	diag_info("%s: %s, %llu lines, year anchor: %s", fc->name,
-	    reader_comp_name(reader_compression(fc->rd)),
-	    (unsigned long long)lines, anchor_kind_name(fc->own.kind));
+	    reader_comp_name(fc->info.comp), (unsigned long long)lines, anchor_kind_name(fc->own.kind));
 }
 
 struct progress {
@@ -656,64 +420,19 @@ elapsed(const struct progress *pg)
 
 /* show_progress - "files 3/12, 812 MB, 410 MB/s, 0:42 left". */
 static void
-show_progress(const struct progress *pg, const struct reader *rd,
+show_progress(const struct progress *pg, uint64_t file_out,
     const struct scan_stats *st)
 {
-	double secs = elapsed(pg), in, rate, left = 0;
-	uint64_t out = st->bytes_out + reader_bytes_out(rd);
+	double secs = elapsed(pg), rate, left = 0, done;
+	uint64_t out = st->bytes_out + file_out;
 
-	in = (double)(pg->done_in + reader_bytes_in(rd));
 	rate = secs > 0 ? (double)out / 1e6 / secs : 0;
-	if (in > 0 && pg->total_in > in)
-		left = secs * ((double)pg->total_in - in) / in;
+	done = (double)pg->done_in;
+	if (done > 0 && pg->total_in > pg->done_in)
+		left = secs * ((double)pg->total_in - done) / done;
 	diag_progress("files %zu/%zu, %.0f MB read, %.0f MB/s, %d:%02d left",
 	    pg->done_files + 1, pg->nfiles, (double)out / 1e6, rate,
 	    (int)left / 60, (int)left % 60);
-}
-
-/* scan_file - read one opened file to the end. */
-static int
-scan_file(struct linectx *lc, struct progress *pg)
-{
-	struct filectx *fc = lc->fc;
-	struct span line;
-	uint64_t lineno = 0, lines = 0;
-	int rc = 0;
-
-	while (reader_next(fc->rd, &line, &lineno) == 1) {
-		lines++;
-		if ((lines & 0xffff) == 0 && diag_progress_enabled())
-			show_progress(pg, fc->rd, lc->st);
-		if ((rc = do_line(lc, line, lineno)) != 0)
-			break;
-	}
-	check_end(fc);
-	file_summary(fc, lines);
-	lc->st->lines += lines;
-	lc->st->skipped += fc->skipped;
-	lc->st->overlong += reader_overlong(fc->rd);
-	lc->st->bytes_in += reader_bytes_in(fc->rd);
-	lc->st->bytes_out += reader_bytes_out(fc->rd);
-	if (reader_damaged(fc->rd))
-		lc->st->damaged++;
-	return rc;
-}
-
-/* same_file - true when sf is a file already read (same device/inode). */
-static bool
-same_file(const struct source_list *l, size_t i)
-{
-	struct stat a, b;
-	size_t j;
-
-	if (strcmp(l->v[i].path, "-") == 0 || stat(l->v[i].path, &a) != 0)
-		return false;
-	for (j = 0; j < i; j++)
-		if (strcmp(l->v[j].path, "-") != 0 &&
-		    stat(l->v[j].path, &b) == 0 &&
-		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-			return true;
-	return false;
 }
 
 static void
@@ -731,73 +450,251 @@ progress_init(struct progress *pg, const struct source_list *l)
 			pg->total_in += (uint64_t)st.st_size;
 }
 
+/* The state of stage two across files. */
+struct run {
+	const struct source_list *l;
+	const struct scan_opts	*o;
+	scan_fn			 fn;
+	void			*arg;
+	struct scan_stats	*st;
+	struct filectx		 fc;
+	bool			 in_file;
+	size_t			 file;		/* index of the next file */
+	struct dupset		 sets[2];
+	size_t			 k;
+	bool			 have_prev;
+	struct year_walk	 walk;
+	struct sessjoin		 join;
+	struct progress		 pg;
+	uint64_t		 recs;
+};
+
+/* emit - the window and the caller, for an event with its time. */
+static int
+emit(struct run *rn, const struct envelope *env, const struct raw_event *ev,
+    int64_t when, uint64_t lineno, uint32_t count)
+{
+	const struct scan_opts *o = rn->o;
+	struct scan_event se;
+
+	rn->st->events++;
+	if ((o->has_since && when < o->since) ||
+	    (o->has_until && when >= o->until))
+		return 0;
+	se.ev = ev;
+	se.env = env;
+	se.when = when;
+	se.service = resolve_service(&rn->fc, ev, env);
+	se.file = rn->fc.name;
+	se.line = lineno;
+	se.count = count;
+	rn->st->emitted++;
+	return rn->fn(&se, rn->arg);
+}
+
+/* on_time - lines without an event: the walk and the span of time. */
+static void
+on_time(struct run *rn, const struct rec *r)
+{
+	struct filectx *fc = &rn->fc;
+	int64_t when;
+	uint32_t i;
+
+	if (!line_when(fc, &r->t, &when)) {
+		for (i = 0; i < r->n; i++)
+			skip(fc, r->lineno + i, "date does not exist in the "
+			    "inferred year");
+		fc->bad_date_line = r->lineno + r->n - 1;
+		return;
+	}
+	note_time(rn->st, when);
+}
+
+/* on_event - an event line: date, duplicates, window, caller. */
+static int
+on_event(struct run *rn, const struct rec *r)
+{
+	struct filectx *fc = &rn->fc;
+	struct envelope env;
+	struct raw_event ev;
+	uint64_t c;
+	int64_t when;
+
+	if (!line_when(fc, &r->t, &when)) {
+		skip(fc, r->lineno, "date does not exist in the inferred year");
+		fc->bad_date_line = r->lineno;
+		fc->last_event_ok = false;
+		return 0;
+	}
+	fc->last_event_ok = true;
+	note_time(rn->st, when);
+	rec_unpack(r, &env, &ev);
+	sessjoin_apply(fc->join, &env, &ev, when);
+	if (dupset_take(fc->prev, r->hash, when)) {
+		rn->st->duplicates++;
+		return 0;
+	}
+	dupset_add(fc->cur, r->hash, when);
+	c = r->n > 1 ? (uint64_t)ev.count * r->n : ev.count;
+	return emit(rn, &env, &ev, when, r->lineno,
+	    c > UINT32_MAX ? UINT32_MAX : (uint32_t)c);
+}
+
+/* on_replay - "last message repeated N times": the copy, N times. */
+static int
+on_replay(struct run *rn, const struct rec *r)
+{
+	struct filectx *fc = &rn->fc;
+	struct envelope env;
+	struct raw_event ev;
+	int64_t when;
+
+	if (!fc->last_event_ok)
+		return 0;
+	rec_unpack(r, &env, &ev);
+	if (!logtime_civil(&env.t, fc->walk.year, &when))
+		return 0;
+	if (env.t.year != 0)
+		(void)logtime_civil(&env.t, env.t.year, &when);
+	if (r->has_at && fc->pending_at != INT64_MIN)
+		when = fc->pending_at;
+	sessjoin_apply(fc->join, &env, &ev, when);
+	return emit(rn, &env, &ev, when, r->lineno, r->n);
+}
+
+/* on_begin - a file starts: its anchor and where its year walk starts. */
+static void
+on_begin(struct run *rn, const struct rec *r)
+{
+	const struct source_file *sf = &rn->l->v[rn->file];
+	struct filectx *fc = &rn->fc;
+
+	memset(fc, 0, sizeof(*fc));
+	memcpy(&fc->info, rec_blob(r), sizeof(fc->info));
+	fc->opts = rn->o;
+	fc->name = sf->name;
+	fc->st = rn->st;
+	fc->join = &rn->join;
+	if (fc->info.status == FILE_SAME) {
+		diag_info("%s: skipped: the same file as one read before",
+		    sf->name);
+		rn->file++;
+		return;
+	}
+	if (fc->info.status == FILE_UNREADABLE) {
+		diag_error(NULL, 0, "%s; its lines are missing from the "
+		    "report", rec_blob(r) + sizeof(struct rec_file));
+		rn->st->unreadable++;
+		rn->file++;
+		return;
+	}
+	rn->in_file = true;
+	file_anchor(fc, sf);
+	fc->have_prev = rn->have_prev;
+	fc->walk = rn->walk;
+	if (!rn->have_prev && rn->o->year == 0)
+		prescan(fc, sf);
+	fc->prev = &rn->sets[(rn->k + 1) % 2];
+	fc->cur = &rn->sets[rn->k % 2];
+	rn->k++;
+}
+
+/* on_end - a file ends: checks, summary, counts. */
+static void
+on_end(struct run *rn, const struct rec *r)
+{
+	struct filectx *fc = &rn->fc;
+
+	memcpy(&fc->info, rec_blob(r), sizeof(fc->info));
+	check_end(fc);
+	file_summary(fc, fc->info.lines);
+	rn->st->lines += fc->info.lines;
+	rn->st->skipped += fc->skipped;
+	rn->st->overlong += fc->info.overlong;
+	rn->st->bytes_in += fc->info.bytes_in;
+	rn->st->bytes_out += fc->info.bytes_out;
+	if (fc->info.damaged)
+		rn->st->damaged++;
+	if (fc->started) {
+		rn->walk = fc->walk;
+		rn->have_prev = true;
+	}
+	rn->pg.done_in += fc->info.bytes_in;
+	rn->pg.done_files++;
+	rn->st->files++;
+	dupset_release(fc->prev);
+	rn->in_file = false;
+	rn->file++;
+}
+
+/* on_record - one record of stage one. */
+static int
+on_record(struct run *rn, const struct rec *r)
+{
+	struct filectx *fc = &rn->fc;
+	int64_t at;
+
+	switch ((enum rec_kind)r->kind) {
+	case REC_BEGIN:
+		on_begin(rn, r);
+		return 0;
+	case REC_END:
+		on_end(rn, r);
+		return 0;
+	case REC_TIME:
+		on_time(rn, r);
+		return 0;
+	case REC_EVENT:
+		return on_event(rn, r);
+	case REC_RTIME:
+		fc->pending_at = line_when(fc, &r->t, &at) ? at : INT64_MIN;
+		return 0;
+	case REC_REPLAY:
+		return on_replay(rn, r);
+	case REC_SKIP:
+		if (r->lineno != fc->bad_date_line)
+			skip(fc, r->lineno, r->why);
+		return 0;
+	}
+	return 0;
+}
+
 int
 scan_run(const struct source_list *l, const struct scan_opts *o,
     scan_fn fn, void *arg, struct scan_stats *st)
 {
-	struct dupset sets[2] = { { NULL, NULL, NULL, 0, 0, INT64_MIN, false },
-	    { NULL, NULL, NULL, 0, 0, INT64_MIN, false } };
-	struct filectx fc;
-	struct linectx lc = { &fc, fn, arg, st };
-	struct progress pg;
-	struct sbuf err = SBUF_INIT;
-	bool have_prev = false;
-	struct year_walk walk = { 0, 0, 0 };
-	struct sessjoin join;
-	size_t i, k = 0;
+	struct run *rn = xcalloc(1, sizeof(*rn));
+	struct scan_reader rd;
+	struct rec_chunk *c;
+	const struct rec *r;
+	size_t pos;
 	int rc = 0, jobs = scan_jobs(o);
 
 	memset(st, 0, sizeof(*st));
-	sessjoin_init(&join);
-	progress_init(&pg, l);
-	for (i = 0; i < l->n && rc == 0; i++) {
-		const struct source_file *sf = &l->v[i];
-
-		if (same_file(l, i)) {
-			diag_info("%s: skipped: the same file as one read "
-			    "before", sf->name);
-			continue;
+	rn->l = l;
+	rn->o = o;
+	rn->fn = fn;
+	rn->arg = arg;
+	rn->st = st;
+	rn->sets[0].last = rn->sets[1].last = INT64_MIN;
+	sessjoin_init(&rn->join);
+	progress_init(&rn->pg, l);
+	scan_read_start(&rd, l, jobs > 1, jobs > 1);
+	while (rc == 0 && (c = scan_read_next(&rd)) != NULL) {
+		for (pos = 0; rc == 0 && pos < c->len; pos += r->size) {
+			r = (const struct rec *)(const void *)(c->buf + pos);
+			rc = on_record(rn, r);
 		}
-		memset(&fc, 0, sizeof(fc));
-		sbuf_init(&fc.last_line);
-		fc.opts = o;
-		fc.name = sf->name;
-		fc.st = st;
-		fc.join = &join;
-		sbuf_reset(&err);
-		if ((fc.rd = reader_open(sf->path, sf->name, &err)) == NULL) {
-			diag_error(NULL, 0, "%s; its lines are missing from "
-			    "the report", err.buf);
-			st->unreadable++;
-			continue;
-		}
-		if (jobs > 1)
-			reader_prefetch(fc.rd);
-		file_anchor(&fc, sf);
-		fc.have_prev = have_prev;
-		fc.walk = walk;
-		if (!have_prev && o->year == 0)
-			prescan(&fc, sf);
-		fc.prev = &sets[(k + 1) % 2];
-		fc.cur = &sets[k % 2];
-		k++;
-		rc = scan_file(&lc, &pg);
-		if (fc.started) {
-			walk = fc.walk;
-			have_prev = true;
-		}
-		pg.done_in += reader_bytes_in(fc.rd);
-		pg.done_files++;
-		st->files++;
-		reader_free(fc.rd);
-		sbuf_release(&fc.last_line);
-		dupset_release(fc.prev);
+		if (diag_progress_enabled() && rn->in_file)
+			show_progress(&rn->pg, c->bytes_out, st);
+		scan_read_done(&rd, c);
 	}
+	scan_read_stop(&rd);
 	diag_progress_done();
-	dupset_release(&sets[0]);
-	dupset_release(&sets[1]);
-	sessjoin_release(&join);
-	sbuf_release(&err);
+	dupset_release(&rn->sets[0]);
+	dupset_release(&rn->sets[1]);
+	sessjoin_release(&rn->join);
+	free(rn);
 	return rc;
 }
 
