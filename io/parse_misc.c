@@ -321,7 +321,7 @@ perdition(const struct envelope *env, struct raw_event *ev,
 	    SPAN_NULL);
 	if (span_starts(status, "ok"))
 		ev->kind = EV_AUTH_OK;
-	if (u >= 0 && srv > u)
+	if (u >= 0 && srv >= u + (ptrdiff_t)LIT_LEN(" authentication_id=\""))
 		ev->account = cut(m, (size_t)u + LIT_LEN(" authentication_id=\""),
 		    (size_t)srv);
 	status.len -= status.len > 0 && status.p[status.len - 1] == '"';
@@ -379,6 +379,7 @@ kerio(const struct envelope *env, struct raw_event *ev, const char **why)
 /* Lotus Domino */
 
 #define DOMINO_PW	" authentication failure using internet password"
+#define DOMINO_USER	"Authentication failed for user "
 
 /*
  * domino - "SMTP Server[ [id]]: Authentication failed for user U ;
@@ -391,17 +392,21 @@ domino(const struct envelope *env, struct raw_event *ev, const char **why)
 {
 	struct span m = trim(env->msg);
 	ptrdiff_t k, h, sp;
+	size_t u;
 
 	if (span_starts(m, "smtp: "))
 		m = span_skip(m, LIT_LEN("smtp: "));
-	if ((k = SPAN_FIND_LIT(m, "Authentication failed for user ")) >= 0 &&
-	    (h = SPAN_RFIND_LIT(m, " ; connecting host ")) > k) {
+	if ((k = SPAN_FIND_LIT(m, DOMINO_USER)) >= 0 &&
+	    (h = SPAN_RFIND_LIT(m, " ; connecting host ")) >= k +
+	    (ptrdiff_t)LIT_LEN(DOMINO_USER) - 1) {
+		/* An empty user shares its space with " ; ". */
+		u = (size_t)k + LIT_LEN(DOMINO_USER);
 		if (!set_ip(span_skip(m, (size_t)h +
 		    LIT_LEN(" ; connecting host ")), ev))
 			return skip(why, PARSE_BAD, "no address in domino "
 			    "record");
-		fail_event(ev, SVC_SMTP, cut(m, (size_t)k +
-		    LIT_LEN("Authentication failed for user "), (size_t)h));
+		fail_event(ev, SVC_SMTP, (size_t)h > u ? cut(m, u, (size_t)h) :
+		    SPAN_NULL);
 		ev->detail = span_make(m.p + k, LIT_LEN("Authentication "
 		    "failed"));
 		return PARSE_OK;

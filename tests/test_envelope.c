@@ -627,6 +627,25 @@ Test(envelope, application_stamps)
 	}
 }
 
+/* Every prefix of the application lines, in buffers of exactly that size. */
+Test(envelope, application_prefixes_stay_in_bounds)
+{
+	size_t i, len, n;
+
+	for (i = 0; i < sizeof(app_lines) / sizeof(app_lines[0]); i++) {
+		n = strlen(app_lines[i].line);
+		for (len = 0; len <= n; len++) {
+			char *buf = malloc(len ? len : 1);
+			struct envelope env;
+
+			cr_assert_not_null(buf);
+			memcpy(buf, app_lines[i].line, len);
+			(void)envelope_parse(buf, len, &env, NULL);
+			free(buf);
+		}
+	}
+}
+
 Test(envelope, skip_lines)
 {
 	static const char *const skips[] = {

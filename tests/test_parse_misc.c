@@ -7,6 +7,7 @@
  * format strings, including hostile user names.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -107,6 +108,10 @@ static const struct misc_case cases[] = {
 	    "authentication information from client "
 	    "192.168.8.100:2274->193.48.191.9:993: Exiting child", true,
 	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },	/* [C] */
+	{ "Jul 18 16:07:18 ares perdition.imaps[3194]: Auth: "
+	    "192.0.2.1:2274->193.48.191.9:993 authentication_id=\" server=\" "
+	    "protocol=IMAP4S status=\"failed: x\"", true, PARSE_OK,
+	    EV_AUTH_FAIL, SVC_IMAP, "192.0.2.1", ANY, ANY, 0 },
 	/* Kerio Connect */
 	{ "[18/May/2017 07:25:15] Failed SMTP login from 212.92.127.112 with "
 	    "SASL method CRAM-MD5.", true, PARSE_OK, EV_AUTH_FAIL, SVC_SMTP,
@@ -138,6 +143,12 @@ static const struct misc_case cases[] = {
 	    "using internet password [192.0.2.4] authentication failure using "
 	    "internet password", true, PARSE_OK, EV_AUTH_FAIL, SVC_SMTP,
 	    "192.0.2.4", ANY, ANY, 0 },
+	{ "03-07-2005 23:07:20   SMTP Server: Authentication failed for user "
+	    "; connecting host 1.2.3.4", true, PARSE_OK, EV_AUTH_FAIL,
+	    SVC_SMTP, "1.2.3.4", "", ANY, 0 },
+	{ "03-07-2005 23:07:20   SMTP Server: Authentication failed for user "
+	    "a ; connecting host 6.6.6.6 ; connecting host 1.2.3.4", true,
+	    PARSE_OK, EV_AUTH_FAIL, SVC_SMTP, "1.2.3.4", ANY, ANY, 0 },
 	/* Oracle IMS */
 	{ "<co ts=\"2014-06-02T16:06:33.99\" pi=\"72aa.17f0.25622\" "
 	    "sc=\"tcp_local\" dr=\"+\" ac=\"U\" "
@@ -250,4 +261,31 @@ Test(parse_misc, long_user_names)
 	cr_assert_eq(parse_misc(&env, &ev, NULL), PARSE_OK);
 	cr_assert(ipaddr_parse(SPAN_LIT("192.0.2.4"), &want));
 	cr_expect(memcmp(&ev.ip, &want, sizeof(want)) == 0);
+}
+
+/*
+ * Every prefix of every case, in a buffer of exactly that size, so that
+ * the sanitizer sees any read past the end of a cut line.
+ */
+Test(parse_misc, every_prefix_stays_in_bounds)
+{
+	size_t i, len, n;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		n = strlen(cases[i].line);
+		for (len = 0; len <= n; len++) {
+			char *buf = malloc(len ? len : 1);
+			struct envelope env;
+			struct raw_event ev;
+
+			cr_assert_not_null(buf);
+			memcpy(buf, cases[i].line, len);
+			if (envelope_parse(buf, len, &env, NULL) == ENV_OK &&
+			    parse_misc_claims(&env)) {
+				raw_event_clear(&ev);
+				(void)parse_misc(&env, &ev, NULL);
+			}
+			free(buf);
+		}
+	}
 }
