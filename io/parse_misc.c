@@ -293,6 +293,8 @@ solid(const struct envelope *env, struct raw_event *ev, const char **why)
 /* ---------------------------------------------------------------- */
 /* perdition */
 
+#define PD_USER	" authentication_id=\""
+
 /*
  * perdition - 'Auth: CLIENT:PORT->SERVER:PORT client-secure=... \
  * authorisation_id=... authentication_id="U" server="..." protocol=P \
@@ -306,7 +308,7 @@ perdition(const struct envelope *env, struct raw_event *ev,
 	struct span m = env->msg;
 	ptrdiff_t arrow = SPAN_FIND_LIT(m, "->");
 	ptrdiff_t st = SPAN_RFIND_LIT(m, " status=\"");
-	ptrdiff_t u = SPAN_FIND_LIT(m, " authentication_id=\"");
+	ptrdiff_t u = SPAN_FIND_LIT(m, PD_USER);
 	ptrdiff_t srv = SPAN_RFIND_LIT(m, "\" server=\"");
 	struct span status;
 
@@ -321,8 +323,8 @@ perdition(const struct envelope *env, struct raw_event *ev,
 	    SPAN_NULL);
 	if (span_starts(status, "ok"))
 		ev->kind = EV_AUTH_OK;
-	if (u >= 0 && srv >= u + (ptrdiff_t)LIT_LEN(" authentication_id=\""))
-		ev->account = cut(m, (size_t)u + LIT_LEN(" authentication_id=\""),
+	if (u >= 0 && srv >= u + (ptrdiff_t)LIT_LEN(PD_USER))
+		ev->account = cut(m, (size_t)u + LIT_LEN(PD_USER),
 		    (size_t)srv);
 	status.len -= status.len > 0 && status.p[status.len - 1] == '"';
 	ev->detail = status;

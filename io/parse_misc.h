@@ -22,8 +22,10 @@
  * "Login excessive login failures user=", "Login disabled user=",
  * "Failed ... override of user=" or "AUTHENTICATE ... failure host="
  * message, tag "solid-pop3d", a tag starting "perdition", or one of the
- * application tags (a host-less "smtp:" line that ends in Domino's
- * "authentication failure using internet password" included).
+ * application tags.  Domino lines with a "yyyy-mm-dd" stamp that read as
+ * syslog are claimed too: a host-less tag "smtp" whose message ends in
+ * "authentication failure using internet password", or host "SMTP", tag
+ * "Server" and "Authentication failed for user ".
  */
 bool	parse_misc_claims(const struct envelope *env);
 

@@ -35,22 +35,26 @@ struct misc_case {
 
 static const struct misc_case cases[] = {
 	/* Cyrus */
+	/* [C] */
 	{ "Feb 20 17:23:32 domain cyrus/pop3[18635]: badlogin: localhost "
 	    "[198.51.100.23] plaintext administrator SASL(-13): authentication "
 	    "failure: checkpass failed", true, PARSE_OK, EV_AUTH_FAIL,
-	    SVC_POP3, "198.51.100.23", "administrator", "", 0 },	/* [C] */
+	    SVC_POP3, "198.51.100.23", "administrator", "", 0 },
+	/* [C] */
 	{ "Dec 30 16:03:27 somehost imapd[2517]: badlogin: "
 	    "local-somehost[1.2.3.4] OTP [SASL(-13): authentication failure: "
 	    "External SSF not good enough]", true, PARSE_OK, EV_AUTH_FAIL,
-	    SVC_IMAP, "1.2.3.4", "", "OTP", 0 },			/* [C] */
+	    SVC_IMAP, "1.2.3.4", "", "OTP", 0 },
+	/* [C] */
 	{ "Mar  8 05:25:21 host imap[22130]: badlogin: [192.0.2.4] plain "
 	    "[SASL(-13): authentication failure: Password verification "
 	    "failed]", true, PARSE_OK, EV_AUTH_FAIL, SVC_IMAP, "192.0.2.4",
-	    "", "plain", 0 },					/* [C] */
+	    "", "plain", 0 },
+	/* [C] */
 	{ "Jul 18 17:21:58 ophelia cyrus/timsieved[12305]: badlogin: "
 	    "example.com[1.2.3.4] PLAIN authentication failure", true,
 	    PARSE_OK, EV_AUTH_FAIL, SVC_MANAGESIEVE, "1.2.3.4", "", "PLAIN",
-	    0 },							/* [C] */
+	    0 },
 	{ "Jan  1 00:00:00 h cyrus/imaps[1]: badlogin: h [192.0.2.9] "
 	    "plaintext bob@x invalid user", true, PARSE_OK, EV_AUTH_FAIL,
 	    SVC_IMAP, "192.0.2.9", "bob@x", "", 0 },
@@ -61,17 +65,20 @@ static const struct misc_case cases[] = {
 	{ "Jan  1 00:00:00 h cyrus/imap[1]: badlogin: nobody plaintext x",
 	    true, PARSE_BAD, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },
 	/* UW-IMAP */
+	/* [C] */
 	{ "Jul 29 18:30:19 Linux2 ipop3d[25745]: Login failed user=info "
 	    "auth=info host=74-115-52-198-dedicated.multacom.com "
 	    "[198.52.115.74]", true, PARSE_OK, EV_AUTH_FAIL, SVC_POP3,
-	    "198.52.115.74", "info", ANY, 0 },			/* [C] */
+	    "198.52.115.74", "info", ANY, 0 },
+	/* [C] */
 	{ "Apr 8 16:32:01 abdon imapd[21172]: Login disabled user=test "
 	    "auth=test host=localhost.localdomain [127.0.0.1]", true, PARSE_OK,
 	    EV_AUTH_FAIL, SVC_IMAP, "127.0.0.1", "test", ANY,
-	    EVF_NO_PASSWORD },					/* [C] */
+	    EVF_NO_PASSWORD },
+	/* [C] */
 	{ "Feb 23 12:36:01 r2 imapd[3473]: Failed uwmaster override of "
 	    "user=pro1  host=r22.j.de [127.0.55.22] ", true, PARSE_OK,
-	    EV_AUTH_FAIL, SVC_IMAP, "127.0.55.22", "pro1", ANY, 0 },	/* [C] */
+	    EV_AUTH_FAIL, SVC_IMAP, "127.0.55.22", "pro1", ANY, 0 },
 	{ "Jan  1 00:00:00 h imapd[1]: Login failed user=a host=x [6.6.6.6] "
 	    "auth=a host=h [192.0.2.7]", true, PARSE_OK, EV_AUTH_FAIL,
 	    SVC_IMAP, "192.0.2.7", ANY, ANY, 0 },
@@ -81,12 +88,14 @@ static const struct misc_case cases[] = {
 	{ "Jan  1 00:00:00 h imapd[1]: Login user=a host=h [192.0.2.7]",
 	    false, PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },
 	/* solid-pop3d */
+	/* [C] */
 	{ "Nov 15 00:34:53 r solid-pop3d[3822]: authentication failed: no such "
 	    "user: adrian - 123.33.44.45", true, PARSE_OK, EV_AUTH_FAIL,
-	    SVC_POP3, "123.33.44.45", "adrian", "", 0 },		/* [C] */
+	    SVC_POP3, "123.33.44.45", "adrian", "", 0 },
+	/* [C] */
 	{ "Nov 15 00:34:53 r solid-pop3d[3822]: root login not allowed - "
 	    "123.33.44.45", true, PARSE_OK, EV_AUTH_FAIL, SVC_POP3,
-	    "123.33.44.45", "root", "", EVF_NO_PASSWORD },		/* [C] */
+	    "123.33.44.45", "root", "", EVF_NO_PASSWORD },
 	{ "Nov 15 00:34:53 r solid-pop3d[3822]: APOP authentication failed "
 	    "for user a - b - 192.0.2.3", true, PARSE_OK, EV_AUTH_FAIL,
 	    SVC_POP3, "192.0.2.3", "a - b", "APOP", 0 },
@@ -104,41 +113,50 @@ static const struct misc_case cases[] = {
 	    "authorisation_id=NONE authentication_id=\"a\" server=\"b\" "
 	    "protocol=POP3 server-secure=plaintext status=\"ok\"", true,
 	    PARSE_OK, EV_AUTH_OK, SVC_POP3, "192.0.2.1", "a", ANY, 0 },
+	/* [C] */
 	{ "Jul 18 16:08:58 ares perdition.imaps[3194]: Fatal Error reading "
 	    "authentication information from client "
 	    "192.168.8.100:2274->193.48.191.9:993: Exiting child", true,
-	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },	/* [C] */
+	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },
 	{ "Jul 18 16:07:18 ares perdition.imaps[3194]: Auth: "
 	    "192.0.2.1:2274->193.48.191.9:993 authentication_id=\" server=\" "
 	    "protocol=IMAP4S status=\"failed: x\"", true, PARSE_OK,
 	    EV_AUTH_FAIL, SVC_IMAP, "192.0.2.1", ANY, ANY, 0 },
 	/* Kerio Connect */
+	/* [C] */
 	{ "[18/May/2017 07:25:15] Failed SMTP login from 212.92.127.112 with "
 	    "SASL method CRAM-MD5.", true, PARSE_OK, EV_AUTH_FAIL, SVC_SMTP,
-	    "212.92.127.112", "", "CRAM-MD5", 0 },			/* [C] */
+	    "212.92.127.112", "", "CRAM-MD5", 0 },
+	/* [C] */
 	{ "[18/Jan/2014 05:47:17] IP address 112.140.49.130 found in DNS "
 	    "blacklist UCEProtect1, mail from <a@b> to <c@d>", true,
-	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },	/* [C] */
+	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },
+	/* [C] */
 	{ "[30/Dec/2013 05:27:59] Relay attempt from IP address 64.31.59.75, "
 	    "mail from <a@b> to <c@d> rejected", true, PARSE_IGNORE, EV_NONE,
-	    SVC_NONE, NULL, ANY, ANY, 0 },				/* [C] */
+	    SVC_NONE, NULL, ANY, ANY, 0 },
 	/* Lotus Domino */
+	/* [C] */
 	{ "03-07-2005 23:07:20   SMTP Server: Authentication failed for user "
 	    "postmaster ; connecting host 1.2.3.4", true, PARSE_OK,
-	    EV_AUTH_FAIL, SVC_SMTP, "1.2.3.4", "postmaster", ANY, 0 },	/* [C] */
+	    EV_AUTH_FAIL, SVC_SMTP, "1.2.3.4", "postmaster", ANY, 0 },
+	/* [C] */
 	{ "2016-11-07 22:21:21   smtp: user with space in name [192.0.2.4] "
 	    "authentication failure using internet password", true, PARSE_OK,
 	    EV_AUTH_FAIL, SVC_SMTP, "192.0.2.4", "user with space in name",
-	    ANY, 0 },							/* [C] */
+	    ANY, 0 },
+	/* [C] */
 	{ "2018-09-19 17:25:50   SMTP Server [0D14:0027-1334] Authentication "
 	    "failed for user Bad Hacker ; connecting host [192.0.2.1]", true,
 	    PARSE_OK, EV_AUTH_FAIL, SVC_SMTP, "192.0.2.1", "Bad Hacker", ANY,
-	    0 },							/* [C] */
+	    0 },
+	/* [C] */
 	{ "2016-11-07 22:21:23   smtp: A A A A A A 192.0.2.5", false,
-	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },	/* [C] */
+	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },
+	/* [C] */
 	{ "2018-09-19 17:25:52   SMTP Server [000527:000013-0000001227564800] "
 	    "Connection from [192.0.2.2] rejected for policy reasons.", true,
-	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },	/* [C] */
+	    PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },
 	{ "2016-11-07 22:21:21   smtp: x [6.6.6.6] authentication failure "
 	    "using internet password [192.0.2.4] authentication failure using "
 	    "internet password", true, PARSE_OK, EV_AUTH_FAIL, SVC_SMTP,
@@ -150,36 +168,40 @@ static const struct misc_case cases[] = {
 	    "a ; connecting host 6.6.6.6 ; connecting host 1.2.3.4", true,
 	    PARSE_OK, EV_AUTH_FAIL, SVC_SMTP, "1.2.3.4", ANY, ANY, 0 },
 	/* Oracle IMS */
+	/* [C] */
 	{ "<co ts=\"2014-06-02T16:06:33.99\" pi=\"72aa.17f0.25622\" "
 	    "sc=\"tcp_local\" dr=\"+\" ac=\"U\" "
 	    "tr=\"TCP|192.245.12.223|25|89.96.245.78|4299\" ap=\"SMTP\" "
 	    "mi=\"Bad password\" us=\"nic@transcend.com\" di=\"535 5.7.8 Bad "
 	    "username or password (Authentication failed).\"/>", true,
 	    PARSE_OK, EV_AUTH_FAIL, SVC_SMTP, "89.96.245.78",
-	    "nic@transcend.com", ANY, 0 },				/* [C] */
+	    "nic@transcend.com", ANY, 0 },
 	{ "<co ts=\"2014-06-02T22:02:13.94\" pi=\"72a9\" sc=\"tcp_submit\" "
-	    "dr=\"+\" ac=\"U\" tr=\"TCP|192.245.12.223|465|23.122.129.179|6076\""
-	    " ap=\"SMTP/TLS-128-RC4\" mi=\"Authentication successful - "
-	    "switched to channel tcp_submit\" us=\"j@example.org\" di=\"235\"/>",
+	    "dr=\"+\" ac=\"U\" tr=\"TCP|192.245.12.223|465|23.122.129.179|"
+	    "6076\" ap=\"SMTP/TLS-128-RC4\" mi=\"Authentication successful - "
+	    "switched to channel tcp_submit\" us=\"j@example.org\" "
+	    "di=\"235\"/>",
 	    true, PARSE_OK, EV_AUTH_OK, SVC_SMTPS, "23.122.129.179",
 	    "j@example.org", ANY, 0 },
 	/* Zimbra */
+	/* [C] */
 	{ "2021-03-03 19:51:53,762 INFO  [qtp93314457-324:smtp://smtp.test.fr:"
 	    "7073/service/admin/soap/] [oip=192.168.7.15;oport=57752;"
 	    "oproto=smtp;soapId=688cb579;] SoapEngine - handler exception: "
 	    "authentication failed for [toto.tata], account not found", true,
 	    PARSE_OK, EV_AUTH_FAIL, SVC_SMTP, "192.168.7.15", "toto.tata", ANY,
-	    0 },							/* [C] */
+	    0 },
 	{ "2021-03-03 19:26:38,616 INFO  [qtp93314457-137:https://test.fr:7071"
 	    "/service/admin/soap/AuthRequest] [name=toto@test.fr;"
 	    "oip=192.168.7.101;port=52016;ua=ZimbraWebClient - GC88 (Linux);"
 	    "soapId=9fd8101;] SoapEngine - handler exception: authentication "
 	    "failed for [toto@test.fr], invalid password", true, PARSE_OK,
 	    EV_AUTH_FAIL, SVC_NONE, "192.168.7.101", "toto@test.fr", ANY, 0 },
+	/* [C] */
 	{ "2021-03-03 19:53:06,536 WARN  [qtp-589:smtp://s:7073/] "
 	    "[name=tata@test.fr;oip=192.168.7.15;oport=41496;oproto=smtp;] "
 	    "SoapEngine - handler exception", true, PARSE_IGNORE, EV_NONE,
-	    SVC_NONE, NULL, ANY, ANY, 0 },				/* [C] */
+	    SVC_NONE, NULL, ANY, ANY, 0 },
 	/* Not ours */
 	{ "Dec  1 15:42:52 mx postfix/smtpd[1]: connect from x[192.0.2.1]",
 	    false, PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },
