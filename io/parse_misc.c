@@ -187,6 +187,7 @@ static const struct uw_shape {
 	{ "Login failed user=",				0 },
 	{ "Login excessive login failures user=",	0 },
 	{ "Login disabled user=",			EVF_NO_PASSWORD },
+	{ "Login SYSTEM BREAK-IN ATTEMPT user=",	0 },
 };
 
 /* uw_prefix - offset after the user= of a UW failure, or 0. */
@@ -208,14 +209,21 @@ uw_prefix(struct span m, uint32_t *flags)
 	if (span_starts(m, "AUTHENTICATE ") &&
 	    SPAN_FIND_LIT(m, " failure host=") > 0)
 		return LIT_LEN("AUTHENTICATE ");
+	if (span_starts(m, "Authentication failure host="))
+		return LIT_LEN("Authentication failure");
+	if (span_starts(m, "Excessive authentication failures host="))
+		return LIT_LEN("Excessive authentication failures");
 	return 0;
 }
 
 /*
- * uwimap - "Login failed user=U auth=A host=NAME [ADDR]" and its kin,
- * "Failed MASTER override of user=U host=...", "AUTHENTICATE MECH failure
- * host=...".  UW cuts each field at 80 bytes; the address is the last
- * bracket of the line and the user ends at " auth=" or " host=".
+ * uwimap - server_login()'s "Login failed user=U auth=A host=NAME [ADDR]"
+ * (also "excessive login failures", "disabled" for a refused plaintext
+ * login, "SYSTEM BREAK-IN ATTEMPT" for an over-long name), pw_login()'s
+ * "Failed AUSER override of user=U host=...", "AUTHENTICATE MECH failure
+ * host=...", ipop3d's "[Excessive a|A]uthentication failure[s] host=...".
+ * UW cuts the names at 64 or 80 bytes; the address is the
+ * last bracket of the line and the user ends at " auth=" or " host=".
  */
 static enum parse_status
 uwimap(const struct envelope *env, struct raw_event *ev, const char **why)
@@ -232,8 +240,9 @@ uwimap(const struct envelope *env, struct raw_event *ev, const char **why)
 	    !set_ip(span_skip(host, (size_t)a), ev))
 		return skip(why, PARSE_BAD, "no address in uw-imap record");
 	fail_event(ev, mailbox_service(env->tag), SPAN_NULL);
-	if (span_starts(m, "AUTHENTICATE ")) {
-		ev->method = token(m, off);
+	if (!span_ends(cut(m, 0, off), "user=")) {
+		if (span_starts(m, "AUTHENTICATE "))
+			ev->method = token(m, off);
 		ev->detail = cut(m, 0, (size_t)h);
 		return PARSE_OK;
 	}

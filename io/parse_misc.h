@@ -20,7 +20,9 @@
  * parse_misc_claims - true when one of the servers above wrote the line:
  * a Cyrus "badlogin: " message (any tag), a UW-IMAP "Login failed user=",
  * "Login excessive login failures user=", "Login disabled user=",
- * "Failed ... override of user=" or "AUTHENTICATE ... failure host="
+ * "Login SYSTEM BREAK-IN ATTEMPT user=", "Failed ... override of user="
+ * "AUTHENTICATE ... failure host=", "Authentication failure host=" or
+ * "Excessive authentication failures host="
  * message, tag "solid-pop3d", a tag starting "perdition", or one of the
  * application tags.  Domino lines with a "yyyy-mm-dd" stamp that read as
  * syslog are claimed too: a host-less tag "smtp" whose message ends in

@@ -225,6 +225,7 @@ auth_failure(const char *line)
 		"AUTH failure", "LOGIN FAILED", "result=permfail",
 		"auth failure:", "badlogin:", "Login failed user=",
 		"login failures user=", "Login disabled user=",
+		"BREAK-IN ATTEMPT user=",
 		" override of user=", "login not allowed", "APOP secret",
 		"Failed SMTP login", "Failed IMAP login", "Failed POP3 login",
 		"mi=\"Bad password\"", "status=\"failed",

@@ -82,6 +82,15 @@ static const struct misc_case cases[] = {
 	{ "Jan  1 00:00:00 h imapd[1]: Login failed user=a host=x [6.6.6.6] "
 	    "auth=a host=h [192.0.2.7]", true, PARSE_OK, EV_AUTH_FAIL,
 	    SVC_IMAP, "192.0.2.7", ANY, ANY, 0 },
+	{ "Jan  1 00:00:00 h imapd[1]: Login SYSTEM BREAK-IN ATTEMPT "
+	    "user=aaaa auth=aaaa host=h [192.0.2.7]", true, PARSE_OK,
+	    EV_AUTH_FAIL, SVC_IMAP, "192.0.2.7", "aaaa", ANY, 0 },
+	{ "Jan  1 00:00:00 h ipop3d[1]: Authentication failure host=h "
+	    "[192.0.2.8]", true, PARSE_OK, EV_AUTH_FAIL, SVC_POP3,
+	    "192.0.2.8", "", "", 0 },
+	{ "Jan  1 00:00:00 h ipop3d[1]: Excessive authentication failures "
+	    "host=h [192.0.2.8]", true, PARSE_OK, EV_AUTH_FAIL, SVC_POP3,
+	    "192.0.2.8", "", "", 0 },
 	{ "Jan  1 00:00:00 h imapd[1]: AUTHENTICATE LOGIN failure "
 	    "host=h [192.0.2.7]", true, PARSE_OK, EV_AUTH_FAIL, SVC_IMAP,
 	    "192.0.2.7", "", "LOGIN", 0 },
