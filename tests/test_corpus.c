@@ -490,8 +490,8 @@ report(struct cover *cv, size_t n)
 
 	qsort(cv, n, sizeof(*cv), cmp_cover);
 	if (fp != NULL)
-		fprintf(fp, "| file | auth failures found | rejects, spam, blacklist "
-		    "lines left alone |\n|---|---:|---:|\n");
+		fprintf(fp, "| file | auth failures found | rejects, spam, "
+		    "blacklist lines left alone |\n|---|---:|---:|\n");
 	for (i = 0; i < n; i++) {
 		fprintf(stderr, "%s: %u/%u auth failures found%s\n",
 		    cv[i].name, cv[i].found, cv[i].auth,
