@@ -540,35 +540,42 @@ oracle(const struct envelope *env, struct raw_event *ev, const char **why)
 
 #define ZM_FAIL	"authentication failed for ["
 
-/* ctx_value - the value of "KEY=" in Zimbra's "[k=v;k=v;]" context. */
+/*
+ * ctx_value - the value of KEY in Zimbra's context "[k=v;k=v;]", the
+ * second bracket of the message.  ZimbraLog writes a ';' inside a value
+ * as ";;", so the fields are walked from the left and a forged "oip=" in
+ * a user name or user agent stays inside its own value.
+ */
 static struct span
 ctx_value(struct span m, const char *key)
 {
-	char pat[2][16];
-	ptrdiff_t k;
-	size_t i, n;
-	struct span v;
-	const char *q;
+	ptrdiff_t k = SPAN_FIND_LIT(m, "] [");
+	size_t i, f, klen = strlen(key);
 
-	for (i = 0; i < 2; i++) {
-		n = (size_t)snprintf(pat[i], sizeof(pat[i]), "%c%s=",
-		    i == 0 ? '[' : ';', key);
-		if ((k = span_find(m, pat[i], n)) < 0)
-			continue;
-		v = span_skip(m, (size_t)k + n);
-		if ((q = memchr(v.p, ';', v.len)) != NULL)
-			v.len = (size_t)(q - v.p);
-		return v;
+	if (k < 0)
+		return SPAN_NULL;
+	for (i = (size_t)k + 3; i < m.len && m.p[i] != ']'; i++) {
+		for (f = i; i < m.len; i++) {
+			if (m.p[i] != ';')
+				continue;
+			if (i + 1 < m.len && m.p[i + 1] == ';') {
+				i++;
+				continue;
+			}
+			break;
+		}
+		if (i - f > klen && m.p[f + klen] == '=' &&
+		    memcmp(m.p + f, key, klen) == 0)
+			return cut(m, f + klen + 1, i);
 	}
 	return SPAN_NULL;
 }
 
 /*
  * zimbra - "[thread] [name=U;oip=ADDR;...;oproto=smtp;...] SoapEngine -
- * handler exception: authentication failed for [U], REASON".  XXX Zimbra
- * does not escape ';' in its context values, and the user agent follows
- * the address, so the first "oip=" is taken: a forged user name can
- * still come before it.
+ * handler exception: authentication failed for [U], REASON".  The user
+ * is taken from the text, whose REASON ends the line.  XXX the thread
+ * name holds the request path; a "] [" in it would move the context.
  */
 static enum parse_status
 zimbra(const struct envelope *env, struct raw_event *ev, const char **why)

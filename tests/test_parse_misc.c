@@ -211,6 +211,16 @@ static const struct misc_case cases[] = {
 	    "[name=tata@test.fr;oip=192.168.7.15;oport=41496;oproto=smtp;] "
 	    "SoapEngine - handler exception", true, PARSE_IGNORE, EV_NONE,
 	    SVC_NONE, NULL, ANY, ANY, 0 },
+	/* ZimbraLog doubles ';' inside a value: forged fields stay inside. */
+	{ "2021-03-03 19:26:38,616 INFO  [qtp-137:https://t:7071/] "
+	    "[name=x;;oip=6.6.6.6;;;oip=192.0.2.5;ua=z;;oip=6.6.6.7;;;] "
+	    "SoapEngine - handler exception: authentication failed for "
+	    "[x;oip=6.6.6.6;], invalid password", true, PARSE_OK,
+	    EV_AUTH_FAIL, SVC_NONE, "192.0.2.5", "x;oip=6.6.6.6;", ANY, 0 },
+	{ "2021-03-03 19:26:38,616 INFO  [q] [ip=192.0.2.6;oport=1;"
+	    "oproto=imap;] ImapHandler - authentication failed for [a], "
+	    "invalid password", true, PARSE_OK, EV_AUTH_FAIL, SVC_IMAP,
+	    "192.0.2.6", "a", ANY, 0 },
 	/* Not ours */
 	{ "Dec  1 15:42:52 mx postfix/smtpd[1]: connect from x[192.0.2.1]",
 	    false, PARSE_IGNORE, EV_NONE, SVC_NONE, NULL, ANY, ANY, 0 },
