@@ -18,6 +18,7 @@
 #include "analysis/intern.h"
 #include "io/parse_courier.h"
 #include "io/parse_dovecot.h"
+#include "io/parse_misc.h"
 #include "io/parse_opensmtpd.h"
 #include "io/parse_postfix.h"
 #include "io/parse_sendmail.h"
@@ -305,6 +306,8 @@ dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
 		return parse_opensmtpd(env, ev, why);
 	if (parse_courier_claims(env))
 		return parse_courier(env, ev, why);
+	if (parse_misc_claims(env))		/* by message text: last */
+		return parse_misc(env, ev, why);
 	return PARSE_IGNORE;
 }
 

@@ -67,6 +67,8 @@ cached_index(struct timeline *tl, const char **tbl, unsigned *n,
 {
 	const char *s = tbl[*last];
 
+	if (p == NULL)		/* an absent host is an empty span */
+		p = "";
 	if (*n > 0 && s != NULL && strncmp(s, p, len) == 0 && s[len] == '\0')
 		return *last;
 	*last = name_index(tl, tbl, n, p, len);

@@ -630,6 +630,159 @@ logtime_parse(struct span s, struct logtime *t, size_t *used)
 }
 
 /* ---------------------------------------------------------------- */
+/* Application-own logs: Kerio, Domino, Zimbra, Oracle IMS */
+
+/*
+ * These servers write their own files with no syslog tag.  app_line() is
+ * tried only after the syslog forms failed; it gives the line a fixed tag
+ * naming the application (a static string, not a span of the line) so
+ * that io/parse_misc can claim it.  Each form is anchored tightly enough
+ * (bracket, three spaces, level word, "<co ts=") that an Exim mainlog line
+ * stays ENV_BAD "no tag" for its own reader.
+ */
+
+/* dmy_hms - "dd-mm-yyyy" (sep '-') or "dd/Mon/yyyy" (sep '/'), " hh:mm:ss". */
+static bool
+dmy_hms(struct cur *c, struct logtime *t, char sep)
+{
+	const char *p = c->p;
+	size_t ml = sep == '/' ? 3 : 2;
+	int mday, mon, y1, y2;
+
+	memset(t, 0, sizeof(*t));
+	if (left(c) < 8 + ml || p[2] != sep || p[3 + ml] != sep)
+		return fail(c, WHY_STAMP);
+	mday = dig2(p);
+	mon = sep == '/' ? name3(p + 3, months, 12) + 1 : dig2(p + 3);
+	y1 = dig2(p + 4 + ml);
+	y2 = dig2(p + 6 + ml);
+	if (mday < 0 || mon <= 0 || y1 < 0 || y2 < 0)
+		return fail(c, WHY_STAMP);
+	t->year = y1 * 100 + y2;
+	if (t->year < YEAR_MIN)
+		return fail(c, WHY_YEAR);
+	if (mon > 12 || mday < 1 || mday > days_in_month(t->year, mon))
+		return fail(c, WHY_DATE);
+	t->mon = (uint8_t)mon;
+	t->mday = (uint8_t)mday;
+	c->p += 8 + ml;
+	if (!at(c, ' '))
+		return fail(c, WHY_STAMP);
+	c->p++;
+	return hms(c, t, false);
+}
+
+/* app_msg - the rest of the line as the message, under a fixed tag. */
+static bool
+app_msg(struct cur *c, struct envelope *env, struct span tag)
+{
+	env->tag = tag;
+	env->msg = span_make(c->p, left(c));
+	return true;
+}
+
+/* kerio_line - "[17/Jun/2011 17:00:45] MSG" (Kerio Connect). */
+static bool
+kerio_line(struct cur *c, struct envelope *env)
+{
+	if (!at(c, '['))
+		return false;
+	c->p++;
+	if (!dmy_hms(c, &env->t, '/') || left(c) < 2 || c->p[0] != ']' ||
+	    c->p[1] != ' ')
+		return false;
+	c->p += 2;
+	return app_msg(c, env, SPAN_LIT("kerio"));
+}
+
+/*
+ * domino_line - Lotus Domino console log: an optional "[pid:tid-id] ",
+ * "dd-mm-yyyy hh:mm:ss" or "yyyy-mm-dd hh:mm:ss", three spaces, MSG.
+ */
+static bool
+domino_line(struct cur *c, struct envelope *env)
+{
+	const char *rb;
+	bool ok;
+
+	if (at(c, '[')) {
+		rb = memchr(c->p, ']', left(c) < BRACKET_MAX ? left(c) :
+		    BRACKET_MAX);
+		if (rb == NULL || rb + 1 == c->e || rb[1] != ' ' ||
+		    memchr(c->p, ' ', (size_t)(rb - c->p)) != NULL)
+			return false;
+		c->p = rb + 2;
+	}
+	if (left(c) > 4 && c->p[4] == '-') {
+		memset(&env->t, 0, sizeof(env->t));
+		ok = ymd(c, &env->t) && at(c, ' ') && (++c->p, true) &&
+		    hms(c, &env->t, false);
+	} else
+		ok = dmy_hms(c, &env->t, '-');
+	if (!ok || left(c) < 4 || memcmp(c->p, "   ", 3) != 0)
+		return false;
+	skip_spaces(c);
+	return app_msg(c, env, SPAN_LIT("domino"));
+}
+
+/* zimbra_line - "2021-03-03 19:26:38,616 INFO  [thread] ..." (mailbox.log) */
+static bool
+zimbra_line(struct cur *c, struct envelope *env)
+{
+	const char *w;
+
+	if (!stamp(c, &env->t) || env->t.year == 0 || !at(c, ' '))
+		return false;
+	c->p++;
+	for (w = c->p; c->p < c->e && *c->p >= 'A' && *c->p <= 'Z'; c->p++)
+		;
+	if (c->p - w < 4 || c->p - w > 5 || !at(c, ' '))
+		return false;
+	skip_spaces(c);
+	return at(c, '[') && app_msg(c, env, SPAN_LIT("zimbra"));
+}
+
+/* oracle_line - Oracle IMS LOG_FORMAT=4: '<co ts="2014-06-02T22:02:13.94"'. */
+static bool
+oracle_line(struct cur *c, struct envelope *env)
+{
+	static const char pre[] = "<co ts=\"";
+	const char *q;
+	struct cur in;
+
+	if (left(c) < sizeof(pre) || memcmp(c->p, pre, sizeof(pre) - 1) != 0)
+		return false;
+	in.p = c->p + sizeof(pre) - 1;
+	if ((q = memchr(in.p, '"', (size_t)(c->e - in.p))) == NULL)
+		return false;
+	in.e = q;
+	in.why = NULL;
+	if (!stamp(&in, &env->t) || in.p != q)
+		return false;
+	return app_msg(c, env, SPAN_LIT("oracle-ims"));
+}
+
+/* app_line - the application forms above, tried in turn on [p, e). */
+static bool
+app_line(const char *p, const char *e, struct envelope *env)
+{
+	static bool (*const forms[])(struct cur *, struct envelope *) = {
+		kerio_line, domino_line, zimbra_line, oracle_line,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		struct cur c = { p, e, NULL };
+
+		memset(env, 0, sizeof(*env));
+		if (forms[i](&c, env))
+			return true;
+	}
+	memset(env, 0, sizeof(*env));
+	return false;
+}
+
+/* ---------------------------------------------------------------- */
 /* Envelope steps */
 
 /* is_skip - blank lines and journalctl "-- Boot ... --" style notes. */
@@ -986,7 +1139,7 @@ envelope_parse(const char *line, size_t len, struct envelope *env,
 		ok = rfc5424_line(&c, env);
 	else
 		ok = syslog_line(&c, env);
-	if (ok)
+	if (ok || app_line(line, c.e, env))
 		return ENV_OK;
 	if (why != NULL)
 		*why = c.why != NULL ? c.why : WHY_STAMP;

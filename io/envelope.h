@@ -18,6 +18,15 @@
  * The host may be absent (Dovecot log_path files, "prog[pid]: msg").
  * A line starting with '{' is a journalctl -o json record, read by
  * io/journal_json into the same envelope.
+ *
+ * Application-own files without a syslog tag are tried when the forms
+ * above fail: Kerio Connect "[17/Jun/2011 17:00:45] MSG", Lotus Domino
+ * "[pid:tid] 22-06-2014 09:56:12   MSG" (or "2016-11-07 22:21:20   MSG",
+ * three spaces), Zimbra "2021-03-03 19:26:38,616 INFO  [thread] ..." and
+ * Oracle IMS '<co ts="2014-06-02T22:02:13.94" ... />'.  Those lines get
+ * no host and the fixed tag "kerio", "domino", "zimbra" or "oracle-ims"
+ * (a static string); msg is the rest of the line (all of it for Oracle
+ * IMS, from the thread bracket on for Zimbra).
  */
 #ifndef SUBSUBMIT_IO_ENVELOPE_H
 #define SUBSUBMIT_IO_ENVELOPE_H

@@ -516,7 +516,12 @@ static const struct bad_case bad_lines[] = {
 	{ "2018-12-11T15:42:52+24:00 mx a: b", "bad utc offset" },
 	{ "             absentCircleWithNoReason = 0;", "bad time stamp" },
 	{ "}", "bad time stamp" },
-	{ "[17/Jun/2011 17:00:45] Attempt to deliver", "bad time stamp" },
+	{ "[17/Jux/2011 17:00:45] Attempt to deliver", "bad time stamp" },
+	{ "[31/Jun/2011 17:00:45] Failed SMTP login", "bad time stamp" },
+	{ "31-06-2014 09:56:12   smtp: x", "bad time stamp" },
+	{ "22-06-2014 09:56:12 smtp: x", "bad time stamp" },
+	{ "2021-03-03 19:26:38,616 info  [qtp] x", "no tag" },
+	{ "<co ts=\"2014-06-31T22:02:13.94\" x=\"y\"/>", "bad time stamp" },
 	{ "[Jun 21 16:56:02 machine a: b", "bad time stamp" },
 	{ "2013-01-04 17:03:46 login authenticator failed for x "
 	    "([192.168.2.33]) [24.106.174.74]: 535 Incorrect", "no tag" },
@@ -558,6 +563,86 @@ Test(envelope, bad_lines)
 		cr_expect(why != NULL && strcmp(why, k->why) == 0,
 		    "'%s': why '%s', want '%s'", k->line,
 		    why != NULL ? why : "(null)", k->why);
+	}
+}
+
+/* Application-own files: fixed tag, the rest of the line as message. */
+static const struct app_case {
+	const char	*line;
+	const char	*tag;
+	const char	*msg;
+	int		 y, mo, d, h, mi, s;
+	uint32_t	 usec;
+} app_lines[] = {
+	{ "[18/May/2017 07:25:15] Failed SMTP login from 212.92.127.112 with "
+	    "SASL method CRAM-MD5.", "kerio", "Failed SMTP login from "
+	    "212.92.127.112 with SASL method CRAM-MD5.",
+	    2017, 5, 18, 7, 25, 15, 0 },
+	{ "03-07-2005 23:07:20   SMTP Server: Authentication failed for user "
+	    "postmaster ; connecting host 1.2.3.4", "domino", "SMTP Server: "
+	    "Authentication failed for user postmaster ; connecting host "
+	    "1.2.3.4", 2005, 7, 3, 23, 7, 20, 0 },
+	{ "[28325:00010-3735542592] 22-06-2014 09:56:12   smtp: postmaster "
+	    "[1.2.3.4] authentication failure using internet password",
+	    "domino", "smtp: postmaster [1.2.3.4] authentication failure "
+	    "using internet password", 2014, 6, 22, 9, 56, 12, 0 },
+	{ "2018-09-19 17:25:50   SMTP Server [0D14:0027-1334] Authentication "
+	    "failed for user Bad Hacker ; connecting host [192.0.2.1]",
+	    "domino", "SMTP Server [0D14:0027-1334] Authentication failed for "
+	    "user Bad Hacker ; connecting host [192.0.2.1]",
+	    2018, 9, 19, 17, 25, 50, 0 },
+	{ "2021-03-03 19:26:38,616 INFO  [qtp-137:https://t:7071/] [oip=1.2.3.4"
+	    ";] SoapEngine - x", "zimbra", "[qtp-137:https://t:7071/] "
+	    "[oip=1.2.3.4;] SoapEngine - x", 2021, 3, 3, 19, 26, 38, 616000 },
+	{ "2021-03-03 19:53:06,536 WARN  [q] x", "zimbra", "[q] x",
+	    2021, 3, 3, 19, 53, 6, 536000 },
+	{ "<co ts=\"2014-06-02T16:06:33.99\" pi=\"72aa\"/>", "oracle-ims",
+	    "<co ts=\"2014-06-02T16:06:33.99\" pi=\"72aa\"/>",
+	    2014, 6, 2, 16, 6, 33, 990000 },
+};
+
+Test(envelope, application_stamps)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(app_lines) / sizeof(app_lines[0]); i++) {
+		const struct app_case *k = &app_lines[i];
+		struct envelope env;
+		const char *why = NULL;
+
+		cr_assert_eq(envelope_parse(k->line, strlen(k->line), &env,
+		    &why), ENV_OK, "'%s': %s", k->line, why);
+		cr_expect(span_eq(env.tag, k->tag), "'%s': tag '%.*s'",
+		    k->line, (int)env.tag.len, env.tag.p);
+		cr_expect(span_eq(env.msg, k->msg), "'%s': msg '%.*s'",
+		    k->line, (int)env.msg.len, env.msg.p);
+		cr_expect_eq(env.host.len, 0);
+		cr_expect(env.t.year == k->y && env.t.mon == k->mo &&
+		    env.t.mday == k->d && env.t.hour == k->h &&
+		    env.t.min == k->mi && env.t.sec == k->s &&
+		    env.t.usec == k->usec && !env.t.has_off,
+		    "'%s': time %d-%d-%d %d:%d:%d.%u", k->line, env.t.year,
+		    env.t.mon, env.t.mday, env.t.hour, env.t.min, env.t.sec,
+		    env.t.usec);
+	}
+}
+
+/* Every prefix of the application lines, in buffers of exactly that size. */
+Test(envelope, application_prefixes_stay_in_bounds)
+{
+	size_t i, len, n;
+
+	for (i = 0; i < sizeof(app_lines) / sizeof(app_lines[0]); i++) {
+		n = strlen(app_lines[i].line);
+		for (len = 0; len <= n; len++) {
+			char *buf = malloc(len ? len : 1);
+			struct envelope env;
+
+			cr_assert_not_null(buf);
+			memcpy(buf, app_lines[i].line, len);
+			(void)envelope_parse(buf, len, &env, NULL);
+			free(buf);
+		}
 	}
 }
 
