@@ -22,6 +22,7 @@
 #include "io/diag.h"
 #include "io/numfmt.h"
 #include "io/parse_dovecot.h"
+#include "io/parse_exim.h"
 #include "io/parse_postfix.h"
 #include "io/reader.h"
 #include "io/xalloc.h"
@@ -400,6 +401,8 @@ dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
 		return parse_postfix(env, ev, why);
 	if (parse_dovecot_claims(env))
 		return parse_dovecot(env, ev, why);
+	if (parse_exim_claims(env))
+		return parse_exim(env, ev, why);
 	return PARSE_IGNORE;
 }
 

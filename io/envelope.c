@@ -967,6 +967,124 @@ rfc5424_line(struct cur *c, struct envelope *env)
 	return true;
 }
 
+/* ---------------------------------------------------------------- */
+/* Exim's own mainlog */
+
+/* id_part - n base-62 bytes at s[*pos], then sep (0 = none); advances. */
+static bool
+id_part(struct span s, size_t *pos, size_t n, char sep)
+{
+	size_t end = *pos + n;
+
+	if (end > s.len)
+		return false;
+	for (; *pos < end; (*pos)++)
+		if (!is_digit((unsigned char)s.p[*pos]) &&
+		    !is_alpha((unsigned char)s.p[*pos]))
+			return false;
+	if (sep == 0)
+		return true;
+	if (*pos == s.len || s.p[*pos] != sep)
+		return false;
+	(*pos)++;
+	return true;
+}
+
+/* exim_id_len - the length of an Exim message id opening s, or 0. */
+size_t
+exim_id_len(struct span s)
+{
+	static const uint8_t shape[2][3] = { { 6, 6, 2 }, { 6, 11, 4 } };
+	size_t k, pos;
+
+	for (k = 0; k < 2; k++) {
+		pos = 0;
+		if (id_part(s, &pos, shape[k][0], '-') &&
+		    id_part(s, &pos, shape[k][1], '-') &&
+		    id_part(s, &pos, shape[k][2], 0) &&
+		    (pos == s.len || s.p[pos] == ' '))
+			return pos;
+	}
+	return 0;
+}
+
+/* mainlog_pid - "[PID] " after the stamp (log_selector +pid). */
+static bool
+mainlog_pid(struct cur *c, struct envelope *env)
+{
+	const char *q;
+
+	if (!at(c, '['))
+		return false;
+	for (q = c->p + 1; q < c->e && is_digit((unsigned char)*q); q++)
+		;
+	if (q == c->p + 1 || q - c->p - 1 > PID_DIGITS_MAX || q == c->e ||
+	    *q != ']' || (q + 1 < c->e && q[1] != ' '))
+		return false;
+	env->pid = span_make(c->p + 1, (size_t)(q - c->p - 1));
+	c->p = q + 1;
+	skip_spaces(c);
+	return true;
+}
+
+/*
+ * mainlog_line - Exim's own log file: "YYYY-MM-DD HH:MM:SS[.mmm]
+ * [+hhmm] [[PID] ]MSG" (log_selector +millisec, log_timezone, +pid), with
+ * no host and no tag.  The tag becomes the static "exim", so that the
+ * dispatch finds the Exim parser.  strict: only when a pid or a message
+ * id follows the stamp, shapes that no syslog line has.
+ */
+static bool
+mainlog_line(struct cur *c, struct envelope *env, bool strict)
+{
+	if (left(c) < 19 || c->p[4] != '-' || c->p[10] != ' ' ||
+	    !is_digit((unsigned char)*c->p))
+		return fail(c, WHY_TAG);
+	if (!stamp(c, &env->t))
+		return false;
+	skip_spaces(c);
+	if (!env->t.has_off && left(c) > 5 && (*c->p == '+' ||
+	    *c->p == '-') && is_digit((unsigned char)c->p[1])) {
+		if (!numeric_zone(c, &env->t))
+			return false;
+		skip_spaces(c);
+	}
+	if (!mainlog_pid(c, env) && strict &&
+	    exim_id_len(span_make(c->p, left(c))) == 0)
+		return fail(c, WHY_TAG);
+	env->tag = SPAN_LIT("exim");
+	env->msg = span_make(c->p, left(c));
+	return true;
+}
+
+/*
+ * mainlog_or_syslog - a line of Exim's mainlog or a syslog line.  An
+ * Exim pid or message id after a "YYYY-MM-DD HH:MM:SS" stamp settles it
+ * first; otherwise the syslog form is tried, and a line with such a stamp
+ * that is no syslog line is read as the mainlog's.  XXX So an unparseable
+ * line with that stamp is an Exim line we ignore, not a bad envelope.
+ */
+static bool
+mainlog_or_syslog(struct cur *c, struct envelope *env)
+{
+	const struct cur start = *c;
+	const char *why;
+
+	if (mainlog_line(c, env, true))
+		return true;
+	*c = start;
+	memset(env, 0, sizeof(*env));
+	if (syslog_line(c, env))
+		return true;
+	why = c->why;
+	*c = start;
+	memset(env, 0, sizeof(*env));
+	if (mainlog_line(c, env, false))
+		return true;
+	c->why = why;
+	return false;
+}
+
 enum env_status
 envelope_parse(const char *line, size_t len, struct envelope *env,
     const char **why)
@@ -982,7 +1100,7 @@ envelope_parse(const char *line, size_t len, struct envelope *env,
 	if (skip_pri(&c) && left(&c) >= 2 && c.p[0] == '1' && c.p[1] == ' ')
 		ok = rfc5424_line(&c, env);
 	else
-		ok = syslog_line(&c, env);
+		ok = mainlog_or_syslog(&c, env);
 	if (ok)
 		return ENV_OK;
 	if (why != NULL)
