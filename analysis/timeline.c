@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "io/diag.h"
+#include "io/parse_exim.h"
 #include "io/xalloc.h"
 
 #define ATTR_BEFORE	5	/* Postfix warning up to 5 s after Dovecot */
@@ -297,6 +298,10 @@ follow_mail(struct loader *ld, const struct scan_event *se, struct event *e)
 		    e->source, 0, 0, 0, 0, 0, 0, 0, e->host, 0 };
 
 		ledger_submit(&tl->ledger, e->host, ev->queue_id, &msg);
+		/* Exim lists them on the line: its qmgr nrcpt=. */
+		if (ev->nrcpt > 0)
+			ledger_queued(&tl->ledger, e->host, ev->queue_id,
+			    (uint32_t)se->when, ev->nrcpt);
 		break;
 	}
 	case EV_QUEUED:
@@ -328,6 +333,7 @@ on_event(const struct scan_event *se, void *arg)
 	const struct raw_event *ev = se->ev;
 	bool postfix = se->env->tag.len > 0 &&
 	    memchr(se->env->tag.p, '/', se->env->tag.len) != NULL;
+	bool mta = postfix || parse_exim_claims(se->env);
 	struct event e;
 	uint32_t idx = UINT32_MAX;
 
@@ -349,11 +355,11 @@ on_event(const struct scan_event *se, void *arg)
 		e.kind = (uint8_t)ev->kind;
 		e.service = cached_index(tl, tl->services, &tl->nservices,
 		    &ld->last_svc, se->service, strlen(se->service));
-		e.flags = store_flags(ev, postfix);
+		e.flags = store_flags(ev, mta);
 		if (ev->kind != EV_DNSBL)
 			note_name(tl, e.ip, ev->client_name);
 	}
-	if (postfix)
+	if (mta)
 		follow_mail(ld, se, &e);
 	if (kept(ev->kind))
 		idx = append(tl, &e, se->count);
@@ -453,7 +459,7 @@ is_backend_candidate(const struct event *e)
 	    !(e->flags & TLF_SESSION);
 }
 
-/* is_postfix_failure - a Postfix SASL failure warning. */
+/* is_postfix_failure - a Postfix SASL warning or an Exim failure. */
 static bool
 is_postfix_failure(const struct event *e)
 {

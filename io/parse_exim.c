@@ -13,8 +13,10 @@
  * treats both MTAs alike: an "authenticator failed" line is Postfix's SASL
  * warning, a "<=" reception with "A=" is its "client=..., sasl_username="
  * line, and "=>", "**" and "==" are its delivery lines with status sent,
- * bounced and deferred.  Exim logs no recipient count (Postfix's qmgr
- * nrcpt=), so a message's recipients are its delivery outcomes.
+ * bounced and deferred.  Postfix's qmgr recipient count (nrcpt=) is, for
+ * Exim, the " for R1 R2" list that log_selector +received_recipients adds
+ * to the reception; without it a message's recipients are its delivery
+ * outcomes.
  *
  * Every field here may be attacker-controlled except the fixed words
  * Exim writes: HELO names, set_id values, envelope addresses, remote
@@ -325,6 +327,32 @@ auth_field(struct span s, const char *end, size_t endlen,
 }
 
 /*
+ * rcpt_list - the number of recipients of " for R1 R2 ..." at the end of
+ * a reception (log_selector +received_recipients), or 0.  The subject
+ * (T="...") comes before it and may hold " for ", so the last one counts,
+ * and only when every word after it is an address.
+ */
+static uint32_t
+rcpt_list(struct span s)
+{
+	ptrdiff_t at = RFIND(s, " for ");
+	const char *p, *e = s.p + s.len, *sp;
+	uint32_t n = 0;
+
+	if (at < 0)
+		return 0;
+	for (p = s.p + at + 5; p < e; p = sp + 1) {
+		if ((sp = memchr(p, ' ', (size_t)(e - p))) == NULL)
+			sp = e;
+		if (sp == p || memchr(p, '@', (size_t)(sp - p)) == NULL ||
+		    memchr(p, '"', (size_t)(sp - p)) != NULL)
+			return 0;
+		n++;
+	}
+	return n;
+}
+
+/*
  * on_reception - "ID <= SENDER [R=..] [U=..] H=HOST [I=..] P=PROTO
  * [X=..] [CV=..] [DN=..] A=NAME:ID S=SIZE ...".  The fields after HOST
  * are in Exim's fixed order, so A= is looked for from P= to S=.
@@ -347,6 +375,7 @@ on_reception(struct span m, struct span qid, struct raw_event *ev,
 		return PARSE_IGNORE;
 	set_service(sub(rest, 0, (size_t)p), ev);
 	ev->queue_id = qid;
+	ev->nrcpt = rcpt_list(rest);
 	ev->kind = EV_SUBMIT;
 	return PARSE_OK;
 }
@@ -368,6 +397,9 @@ on_delivery(struct span m, struct span qid, struct raw_event *ev,
 	ev->queue_id = qid;
 	ev->client_name = sp == NULL ? s : sub(s, 0, (size_t)(sp - s.p));
 	ev->detail = skip_spaces(span_skip(s, ev->client_name.len));
+	/* "** R: reason" when no router or transport was reached */
+	if (span_ends(ev->client_name, ":"))
+		ev->client_name.len--;
 	ev->kind = EV_DELIVERY;
 	switch (m.p[0]) {
 	case '=':

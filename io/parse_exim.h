@@ -31,7 +31,8 @@ bool	parse_exim_claims(const struct envelope *env);
  *                           "501 Authentication cancelled" is
  *                           EV_AUTH_ABORT, 435 (server trouble) is ignored
  *   ID <= S H=HOST ... A=NAME:U ...
- *                           EV_SUBMIT, account U, queue_id ID; receptions
+ *                           EV_SUBMIT, account U, queue_id ID, nrcpt
+ *                           the words of a final " for R1 R2"; receptions
  *                           without A= (inbound mail) are ignored, as
  *                           Postfix's "client=" lines without a SASL user
  *   ID => R ..., ID -> R ... EV_DELIVERY, status "sent", client_name R
