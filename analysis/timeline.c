@@ -480,6 +480,19 @@ score(int64_t dt)
 }
 
 /*
+ * same_host - both lines from one server.  A line without a host (Exim's
+ * own mainlog, Dovecot's log_path file) was written on the server whose
+ * syslog holds the other: it matches any host.
+ */
+static bool
+same_host(const struct timeline *tl, const struct event *a,
+    const struct event *b)
+{
+	return a->host == b->host || tl->hosts[a->host][0] == '\0' ||
+	    tl->hosts[b->host][0] == '\0';
+}
+
+/*
  * match_one - the back-end line for Postfix failure p among the events
  * v[lo..n) of one address: the unused candidate whose delay fits best,
  * the oldest of equals (Dovecot answers in the order it checked).
@@ -501,7 +514,7 @@ match_one(struct timeline *tl, const uint32_t *v, size_t lo, size_t n,
 
 		if (dt < -ATTR_AFTER)
 			break;
-		if (dt > ATTR_BEFORE || used[j] || d->host != p->host ||
+		if (dt > ATTR_BEFORE || used[j] || !same_host(tl, d, p) ||
 		    !is_backend_candidate(d))
 			continue;
 		if (p->account != 0 && d->account != p->account)

@@ -1052,6 +1052,7 @@ mainlog_line(struct cur *c, struct envelope *env, bool strict)
 	if (!mainlog_pid(c, env) && strict &&
 	    exim_id_len(span_make(c->p, left(c))) == 0)
 		return fail(c, WHY_TAG);
+	env->host = span_make(c->p, 0);
 	env->tag = SPAN_LIT("exim");
 	env->msg = span_make(c->p, left(c));
 	return true;
