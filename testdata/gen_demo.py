@@ -752,7 +752,8 @@ def main():
     total = sum(r[2] for r in res)
     rows = sum(len(r[1]) for r in res)
     print("wrote %d files, %.1f MB uncompressed, %d failure lines%s" % (
-        n * (2 if args.mta == "exim" else 1) + 1, total / 1e6, rows, (" -> " + truth) if truth else ""),
+        n * (2 if args.mta == "exim" else 1) + 1, total / 1e6, rows,
+        (" -> " + truth) if truth else ""),
         file=sys.stderr)
 
 

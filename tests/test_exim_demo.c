@@ -1,10 +1,12 @@
 /*
- * tests/test_exim_demo.c - the Exim variant of the demo (testdata/
- * demo-exim, gen_demo.py --mta exim) against the Postfix one
- * (testdata/demo): the same scenario, so report and errors must come to
- * the same verdicts and counts.  Both sides are computed by running the
- * built binary; nothing is written down here but which columns name
- * files (they differ by design).
+ * tests/test_exim_demo.c - the Exim variants of the scenarios against
+ * their Postfix originals: the demo (testdata/demo-exim, gen_demo.py
+ * --mta exim, against testdata/demo) and the multi-year report scenario
+ * (gen_report.py --mta exim, generated here).  Each pair is the same
+ * scenario, so report and errors must come to the same verdicts and
+ * counts.  Both sides are computed by running the built binary; nothing
+ * is written down here but which columns name files (they differ by
+ * design).
  */
 #include <criterion/criterion.h>
 #include <stdarg.h>
@@ -37,17 +39,27 @@ is_locator(const char *col)
 	return false;
 }
 
-/* csv_of - run "subsubmit CMD --format csv -q testdata/DIR" into t. */
+/* csv_at - run "subsubmit CMD --format csv -q PATH" into t. */
 static void
-csv_of(const char *cmd, const char *dir, struct csv_table *t)
+csv_at(const char *cmd, const char *path, struct csv_table *t)
 {
-	const char *out = tmp_path(dir);
+	const char *out = tmp_path("exim-demo.csv");
 
-	cr_assert_eq(run_fmt("'%s' %s --format csv -q '%s/%s' > '%s'",
-	    test_bin(), cmd, test_data(), dir, out), 0, "%s", test_cmdline);
+	cr_assert_eq(run_fmt("'%s' %s --format csv -q '%s' > '%s'",
+	    test_bin(), cmd, path, out), 0, "%s", test_cmdline);
 	memset(t, 0, sizeof(*t));
 	cr_assert_eq(tbl_load(out, t), 0, "%s: not csv", out);
 	unlink(out);
+}
+
+/* csv_of - csv_at for testdata/DIR. */
+static void
+csv_of(const char *cmd, const char *dir, struct csv_table *t)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", test_data(), dir);
+	csv_at(cmd, path, t);
 }
 
 /* when_of - civil seconds of an ISO time cell; false for other text. */
@@ -207,4 +219,43 @@ Test(exim_demo, failures_match_generator_truth, .timeout = 120)
 	    "generator wrote %zu", nfail, want.nrows);
 	tbl_free(&t);
 	tbl_free(&want);
+}
+
+/*
+ * The multi-year scenario of gen_report.py (seed 1, 2013 to 2024, Postfix
+ * 2.11 to 3.9, Dovecot auth_verbose on and off) rendered both ways.
+ */
+Test(exim_demo, multi_year_same_verdicts, .timeout = 600)
+{
+	static const char *const mta[2] = { "postfix", "exim" };
+	char dir[2][4096], labels[2][4096], tag[64];
+	struct csv_table rep[2], err[2];
+	size_t i, r, cracked = 0;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(tag, sizeof(tag), "exim-demo-%s", mta[i]);
+		snprintf(dir[i], sizeof(dir[i]), "%s", tmp_path(tag));
+		snprintf(tag, sizeof(tag), "exim-demo-%s.labels", mta[i]);
+		snprintf(labels[i], sizeof(labels[i]), "%s", tmp_path(tag));
+		cr_assert_eq(run_fmt("rm -rf '%s' && python3 '%s/gen_report.py' "
+		    "--out '%s' --labels '%s' --seed 1 --mta %s 2>/dev/null",
+		    dir[i], test_data(), dir[i], labels[i], mta[i]), 0,
+		    "generator failed: %s", test_cmdline);
+		csv_at("report", dir[i], &rep[i]);
+		csv_at("errors --by month", dir[i], &err[i]);
+	}
+	cr_assert_eq(run_fmt("cmp -s '%s' '%s'", labels[0], labels[1]), 0,
+	    "the two variants were given different scenarios");
+	cr_assert_eq(run_fmt("ls '%s' | grep -q '^mainlog-'", dir[1]), 0,
+	    "no Exim mainlog in %s", dir[1]);
+	for (r = 0; r < rep[0].nrows; r++)
+		cracked += strcmp(tbl_get(&rep[0], r, "verdict"), "bulk") == 0;
+	cr_expect_geq(cracked, 2, "the scenario lost its bulk senders");
+	same_tables("multi-year report", &rep[0], &rep[1]);
+	same_tables("multi-year errors", &err[0], &err[1]);
+	for (i = 0; i < 2; i++) {
+		tbl_free(&rep[i]);
+		tbl_free(&err[i]);
+		run_fmt("rm -rf '%s' '%s'", dir[i], labels[i]);
+	}
 }
