@@ -362,12 +362,18 @@ static enum parse_status
 on_reception(struct span m, struct span qid, struct raw_event *ev,
     const char **why)
 {
-	struct span rest;
+	struct span rest, s = span_skip(m, 3);
 	ptrdiff_t h, p;
 
-	if ((h = FIND(m, " H=")) < 0)
+	/*
+	 * The sender is the client's: a quoted local part may hold " H=".
+	 * Inside it a quote is escaped, so the first '"@' ends it.
+	 */
+	if (s.len > 0 && s.p[0] == '"' && (h = FIND(s, "\"@")) > 0)
+		s = span_skip(s, (size_t)h);
+	if ((h = FIND(s, " H=")) < 0)
 		return PARSE_IGNORE;
-	if (!host_at(span_skip(m, (size_t)h + 3), ev, &rest))
+	if (!host_at(span_skip(s, (size_t)h + 3), ev, &rest))
 		return bad(why, "no client address");
 	if ((p = FIND(rest, " P=")) < 0)
 		return PARSE_IGNORE;

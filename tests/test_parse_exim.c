@@ -122,6 +122,11 @@ static const struct ex_case cases[] = {
 	    "P=esmtpsa A=plain:a b S=100 T=\"x for y\"", OK, EV_SUBMIT,
 	    "198.51.100.2", "a b", SVC_SMTPS, NULL, "plain",
 	    "1rABCD-00000000123-XyZw", NULL, "mail.example.net", 0, 0 },
+	{ "2024-01-01 10:00:00 1rABCD-000123-Xy <= \"x H=[6.6.6.6]:1 P=esmtpa "
+	    "A=p:root\"@b H=(h) [198.51.100.3]:4 I=[192.0.2.10]:587 "
+	    "P=esmtpsa A=plain:u S=1 T=\"a\"@b H=[7.7.7.7]\"", OK, EV_SUBMIT,
+	    "198.51.100.3", "u", SVC_SUBMISSION, NULL, "plain",
+	    "1rABCD-000123-Xy", NULL, "", 0, 0 },
 	{ "2024-01-01 10:00:00 1rABCD-000123-Xy <= a@b H=mx.example.net "
 	    "[198.51.100.2]:40000 I=[192.0.2.10]:25 P=esmtps S=100", IGN,
 	    EV_NONE, NULL, NULL, SVC_NONE, NULL, NULL, NULL, NULL, NULL, 0, 0 },
