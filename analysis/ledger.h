@@ -2,12 +2,13 @@
  * analysis/ledger.h - what each authenticated account sent.
  *
  * A message enters the ledger with its Postfix "client=..., sasl_username="
- * line (the queue id, the account, the client address); the queue
- * manager's line adds its recipient count and every delivery line of the
- * same queue id adds its outcome: sent, deferred, bounced, and whether the
- * remote reply cited a DNS block list.  Recipient domains are counted per
- * message (distinct, and how many are freemail).  Delivery lines are not
- * kept one by one: only these counters are.
+ * line or its Exim "<= ... A=" line (the queue id or Exim message id, the
+ * account, the client address); the queue manager's line, or the Exim
+ * line's own recipient list, adds its recipient count and every delivery
+ * line of the same queue id adds its outcome: sent, deferred, bounced, and
+ * whether the remote reply cited a DNS block list.  Recipient domains are
+ * counted per message (distinct, and how many are freemail).  Delivery
+ * lines are not kept one by one: only these counters are.
  *
  * Queue ids are reused by Postfix once a message is gone, so a join is
  * keyed by (host, queue id) and only honoured for LEDGER_QID_LIFE seconds

@@ -18,6 +18,7 @@
 #include "analysis/intern.h"
 #include "io/parse_courier.h"
 #include "io/parse_dovecot.h"
+#include "io/parse_exim.h"
 #include "io/parse_misc.h"
 #include "io/parse_opensmtpd.h"
 #include "io/parse_postfix.h"
@@ -298,6 +299,8 @@ dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
 		return parse_postfix(env, ev, why);
 	if (parse_dovecot_claims(env))
 		return parse_dovecot(env, ev, why);
+	if (parse_exim_claims(env))
+		return parse_exim(env, ev, why);
 	if (parse_sendmail_claims(env->tag))
 		return parse_sendmail(env, ev, why);
 	if (parse_saslauthd_claims(env->tag))

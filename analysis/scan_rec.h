@@ -58,7 +58,7 @@ struct rec_file {
 
 #define REC_NSPAN	12	/* 4 of the envelope, 8 of the raw_event */
 /* sizeof(struct raw_event) when span_slots() was last brought up to date */
-#define RAW_EVENT_SIZE	176
+#define RAW_EVENT_SIZE	184
 #define REC_NOSPAN	UINT32_MAX	/* a span whose pointer was NULL */
 
 struct rec {

@@ -10,6 +10,7 @@
 
 #include "io/diag.h"
 #include "io/parse_sendmail.h"
+#include "io/parse_exim.h"
 #include "io/xalloc.h"
 
 #define ATTR_BEFORE	5	/* Postfix warning up to 5 s after Dovecot */
@@ -306,6 +307,10 @@ follow_mail(struct loader *ld, const struct scan_event *se, struct event *e,
 		    UINT16_MAX : n) : 0, 0, 0, 0, 0, 0, 0, e->host, 0 };
 
 		ledger_submit(&tl->ledger, e->host, ev->queue_id, &msg);
+		/* Exim lists them on the line: its qmgr nrcpt=. */
+		if (ev->nrcpt > 0)
+			ledger_queued(&tl->ledger, e->host, ev->queue_id,
+			    (uint32_t)se->when, ev->nrcpt);
 		break;
 	}
 	case EV_QUEUED:
@@ -397,6 +402,7 @@ on_event(const struct scan_event *se, void *arg)
 	bool postfix = se->env->tag.len > 0 &&
 	    memchr(se->env->tag.p, '/', se->env->tag.len) != NULL;
 	bool sendmail = !postfix && parse_sendmail_claims(se->env->tag);
+	bool mta = postfix || sendmail || parse_exim_claims(se->env);
 	struct event e;
 	uint32_t idx = UINT32_MAX, count = se->count;
 
@@ -418,13 +424,13 @@ on_event(const struct scan_event *se, void *arg)
 		e.kind = (uint8_t)ev->kind;
 		e.service = cached_index(tl, tl->services, &tl->nservices,
 		    &ld->last_svc, se->service, strlen(se->service));
-		e.flags = store_flags(ev, postfix || sendmail);
+		e.flags = store_flags(ev, mta);
 		if (ev->kind != EV_DNSBL)
 			note_name(tl, e.ip, ev->client_name);
 	}
 	if (sendmail && !sendmail_event(ld, se, &e, &count))
 		return 0;
-	if (postfix || sendmail)
+	if (mta)
 		follow_mail(ld, se, &e, sendmail);
 	if (kept(ev->kind))
 		idx = append(tl, &e, count);
@@ -524,7 +530,7 @@ is_backend_candidate(const struct event *e)
 	    !(e->flags & TLF_SESSION);
 }
 
-/* is_postfix_failure - a Postfix SASL failure warning. */
+/* is_postfix_failure - a Postfix SASL warning or an Exim failure. */
 static bool
 is_postfix_failure(const struct event *e)
 {
@@ -542,6 +548,19 @@ score(int64_t dt)
 	int64_t off = dt - 2;
 
 	return (off < 0 ? -off * 2 + 1 : off * 2);
+}
+
+/*
+ * same_host - both lines from one server.  A line without a host (Exim's
+ * own mainlog, Dovecot's log_path file) was written on the server whose
+ * syslog holds the other: it matches any host.
+ */
+static bool
+same_host(const struct timeline *tl, const struct event *a,
+    const struct event *b)
+{
+	return a->host == b->host || tl->hosts[a->host][0] == '\0' ||
+	    tl->hosts[b->host][0] == '\0';
 }
 
 /*
@@ -566,7 +585,7 @@ match_one(struct timeline *tl, const uint32_t *v, size_t lo, size_t n,
 
 		if (dt < -ATTR_AFTER)
 			break;
-		if (dt > ATTR_BEFORE || used[j] || d->host != p->host ||
+		if (dt > ATTR_BEFORE || used[j] || !same_host(tl, d, p) ||
 		    !is_backend_candidate(d))
 			continue;
 		if (p->account != 0 && d->account != p->account)

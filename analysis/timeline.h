@@ -39,7 +39,7 @@
 #define TLF_SESSION		0x02	/* Dovecot line with a session id */
 #define TLF_NO_PASSWORD		0x04	/* no password was checked */
 #define TLF_SUSPICIOUS		0x08	/* user field looked injected */
-#define TLF_POSTFIX		0x10	/* logged by the MTA (Postfix, Sendmail) */
+#define TLF_POSTFIX		0x10	/* logged by the MTA: Postfix, Sendmail, Exim */
 #define TLF_REPEATED		0x20	/* from a repeat record */
 #define TLF_ATTRIBUTED		0x40	/* account found by attribution */
 #define TLF_AMBIGUOUS		0x80	/* several candidates tied (without

@@ -742,6 +742,46 @@ zimbra_line(struct cur *c, struct envelope *env)
 	return at(c, '[') && app_msg(c, env, SPAN_LIT("zimbra"));
 }
 
+/*
+ * stampless_line - "HOST PROG[PID]: STAMP MSG": a syslog line that lost
+ * its own stamp (journalctl -o cat with the host put back, fail2ban's
+ * journal sample) from a program that writes a full stamp of its own
+ * (Exim).  The time is that stamp; msg keeps it, as for Exim in syslog.
+ */
+static bool
+stampless_line(struct cur *c, struct envelope *env)
+{
+	struct span line = span_make(c->p, left(c)), tag, rest;
+	ptrdiff_t sp = span_find(line, " ", 1), colon;
+	size_t used, i;
+
+	if (sp <= 0)
+		return false;
+	rest = span_skip(line, (size_t)sp + 1);
+	if ((colon = span_find(rest, ": ", 2)) <= 0)
+		return false;
+	tag = span_make(rest.p, (size_t)colon);
+	for (i = 0; i < tag.len; i++)
+		if (tag.p[i] == ' ')
+			return false;
+	rest = span_skip(rest, (size_t)colon + 2);
+	if (!logtime_parse(rest, &env->t, &used) || env->t.year == 0)
+		return false;
+	env->host = span_make(line.p, (size_t)sp);
+	if (tag.len > 2 && tag.p[tag.len - 1] == ']') {
+		ptrdiff_t lb = span_rfind(tag, "[", 1);
+
+		if (lb > 0) {
+			env->pid = span_make(tag.p + lb + 1,
+			    tag.len - (size_t)lb - 2);
+			tag.len = (size_t)lb;
+		}
+	}
+	env->tag = tag;
+	env->msg = rest;
+	return true;
+}
+
 /* oracle_line - Oracle IMS LOG_FORMAT=4: '<co ts="2014-06-02T22:02:13.94"'. */
 static bool
 oracle_line(struct cur *c, struct envelope *env)
@@ -768,17 +808,18 @@ app_line(const char *p, const char *e, struct envelope *env)
 {
 	static bool (*const forms[])(struct cur *, struct envelope *) = {
 		kerio_line, domino_line, zimbra_line, oracle_line,
+		stampless_line,
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		struct cur c = { p, e, NULL };
 
-		memset(env, 0, sizeof(*env));
+		memset(env, 0, offsetof(struct envelope, text));
 		if (forms[i](&c, env))
 			return true;
 	}
-	memset(env, 0, sizeof(*env));
+	memset(env, 0, offsetof(struct envelope, text));
 	return false;
 }
 
@@ -1121,11 +1162,142 @@ rfc5424_line(struct cur *c, struct envelope *env)
 	return true;
 }
 
+/* ---------------------------------------------------------------- */
+/* Exim's own mainlog */
+
+/* id_part - n base-62 bytes at s[*pos], then sep (0 = none); advances. */
+static bool
+id_part(struct span s, size_t *pos, size_t n, char sep)
+{
+	size_t end = *pos + n;
+
+	if (end > s.len)
+		return false;
+	for (; *pos < end; (*pos)++)
+		if (!is_digit((unsigned char)s.p[*pos]) &&
+		    !is_alpha((unsigned char)s.p[*pos]))
+			return false;
+	if (sep == 0)
+		return true;
+	if (*pos == s.len || s.p[*pos] != sep)
+		return false;
+	(*pos)++;
+	return true;
+}
+
+/* exim_id_len - the length of an Exim message id opening s, or 0. */
+size_t
+exim_id_len(struct span s)
+{
+	static const uint8_t shape[2][3] = { { 6, 6, 2 }, { 6, 11, 4 } };
+	size_t k, pos;
+
+	for (k = 0; k < 2; k++) {
+		pos = 0;
+		if (id_part(s, &pos, shape[k][0], '-') &&
+		    id_part(s, &pos, shape[k][1], '-') &&
+		    id_part(s, &pos, shape[k][2], 0) &&
+		    (pos == s.len || s.p[pos] == ' '))
+			return pos;
+	}
+	return 0;
+}
+
+/* mainlog_pid - "[PID] " after the stamp (log_selector +pid). */
+static bool
+mainlog_pid(struct cur *c, struct envelope *env)
+{
+	const char *q;
+
+	if (!at(c, '['))
+		return false;
+	for (q = c->p + 1; q < c->e && is_digit((unsigned char)*q); q++)
+		;
+	if (q == c->p + 1 || q - c->p - 1 > PID_DIGITS_MAX || q == c->e ||
+	    *q != ']' || (q + 1 < c->e && q[1] != ' '))
+		return false;
+	env->pid = span_make(c->p + 1, (size_t)(q - c->p - 1));
+	c->p = q + 1;
+	skip_spaces(c);
+	return true;
+}
+
+/*
+ * mainlog_line - Exim's own log file: "YYYY-MM-DD HH:MM:SS[.mmm]
+ * [+hhmm] [[PID] ]MSG" (log_selector +millisec, log_timezone, +pid), with
+ * no host and no tag.  The tag becomes the static "exim", so that the
+ * dispatch finds the Exim parser.  strict: only when a pid or a message
+ * id follows the stamp, shapes that no syslog line has.
+ */
+static bool
+mainlog_line(struct cur *c, struct envelope *env, bool strict)
+{
+	if (left(c) < 19 || c->p[4] != '-' || c->p[10] != ' ' ||
+	    !is_digit((unsigned char)*c->p))
+		return fail(c, WHY_TAG);
+	if (!stamp(c, &env->t))
+		return false;
+	skip_spaces(c);
+	if (!env->t.has_off && left(c) > 5 && (*c->p == '+' ||
+	    *c->p == '-') && is_digit((unsigned char)c->p[1])) {
+		if (!numeric_zone(c, &env->t))
+			return false;
+		skip_spaces(c);
+	}
+	if (!mainlog_pid(c, env) && strict &&
+	    exim_id_len(span_make(c->p, left(c))) == 0)
+		return fail(c, WHY_TAG);
+	env->host = span_make(c->p, 0);
+	env->tag = SPAN_LIT("exim");
+	env->msg = span_make(c->p, left(c));
+	return true;
+}
+
+/*
+ * mainlog_or_syslog - a line of Exim's mainlog or a syslog line.  An
+ * Exim pid or message id after a "YYYY-MM-DD HH:MM:SS" stamp settles it
+ * first; otherwise the syslog form is tried, and a line with such a stamp
+ * that is no syslog line is read as the mainlog's.  XXX So an unparseable
+ * line with that stamp is an Exim line we ignore, not a bad envelope.
+ */
+static bool
+mainlog_or_syslog(struct cur *c, struct envelope *env)
+{
+	const struct cur start = *c;
+	const char *why;
+
+	if (mainlog_line(c, env, true))
+		return true;
+	*c = start;
+	memset(env, 0, offsetof(struct envelope, text));
+	if (syslog_line(c, env))
+		return true;
+	why = c->why;
+	*c = start;
+	memset(env, 0, offsetof(struct envelope, text));
+	c->why = why;
+	return false;
+}
+
+/*
+ * lax_mainlog - last of all, after the application stamps: a line with
+ * Exim's stamp is an Exim line we ignore, not a bad envelope.
+ */
+static bool
+lax_mainlog(struct cur c, struct envelope *env)
+{
+	memset(env, 0, offsetof(struct envelope, text));
+	if (mainlog_line(&c, env, false))
+		return true;
+	memset(env, 0, offsetof(struct envelope, text));
+	return false;
+}
+
 enum env_status
 envelope_parse(const char *line, size_t len, struct envelope *env,
     const char **why)
 {
-	struct cur c = { line, line + len, NULL };
+	struct cur c = { line, line + len, NULL }, start = { NULL, NULL, NULL };
 	bool ok;
 
 	memset(env, 0, offsetof(struct envelope, text));
@@ -1137,9 +1309,12 @@ envelope_parse(const char *line, size_t len, struct envelope *env,
 		return journal_json_parse(c.p, left(&c), env, why);
 	if (skip_pri(&c) && left(&c) >= 2 && c.p[0] == '1' && c.p[1] == ' ')
 		ok = rfc5424_line(&c, env);
-	else
-		ok = syslog_line(&c, env);
-	if (ok || app_line(line, c.e, env))
+	else {
+		start = c;
+		ok = mainlog_or_syslog(&c, env);
+	}
+	if (ok || app_line(line, c.e, env) ||
+	    (start.p != NULL && lax_mainlog(start, env)))
 		return ENV_OK;
 	if (why != NULL)
 		*why = c.why != NULL ? c.why : WHY_STAMP;

@@ -76,8 +76,10 @@ struct envelope {
  * Spans point into line, or for a JSON record into env->text: they are
  * valid while both are (do not copy an envelope by value).  On ENV_BAD *why (if why is not NULL) is set to
  * a static lower-case reason such as "bad time stamp".  A trailing CR is
- * ignored.  The tag is never empty on ENV_OK; lines without one (Exim's
- * own mainlog) are ENV_BAD "no tag": read those with logtime_parse().
+ * ignored.  The tag is never empty on ENV_OK.  Exim's own mainlog lines
+ * ("YYYY-MM-DD HH:MM:SS[.mmm] [+hhmm] [[PID] ]MSG", no host, no tag) get
+ * the static tag "exim" (not a span of the line) and an empty host; a
+ * line with that stamp that is no syslog line is read that way.
  */
 enum env_status envelope_parse(const char *line, size_t len,
     struct envelope *env, const char **why);
@@ -90,6 +92,14 @@ enum env_status envelope_parse(const char *line, size_t len,
  * part of it.  "<PRI>", RFC 5424 and "[stamp]" are envelope_parse()'s.
  */
 bool	logtime_parse(struct span s, struct logtime *t, size_t *used);
+
+/*
+ * exim_id_len - the length of the Exim message id that opens s: 16 for
+ * the classic "1rABCD-000123-Xy", 23 for Exim 4.97's
+ * "1rABCD-00000000123-XyZw"; 0 when s does not start with one (it must
+ * end at a space or at the end of s).
+ */
+size_t	exim_id_len(struct span s);
 
 /* Calendar helpers (proleptic Gregorian). */
 bool	is_leap_year(int32_t year);

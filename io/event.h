@@ -78,6 +78,8 @@ struct raw_event {
 	uint32_t	auth_ok;	/* disconnect: successful AUTH commands */
 	uint32_t	auth_total;	/* disconnect: all AUTH commands */
 	uint32_t	flags;		/* EVF_* */
+	uint32_t	nrcpt;		/* EV_SUBMIT: recipients the line lists
+					   (Exim "<= ... for R..."), 0 = none */
 };
 
 /* raw_event_clear - reset to EV_NONE, count 1, every span empty. */

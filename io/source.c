@@ -46,11 +46,13 @@ static const struct family {
 	const char	*stem;
 	bool		 subset;
 } families[] = {
+	{ "exim_mainlog", false },	/* cPanel's /var/log/exim_mainlog */
 	{ "mail.err", true },
 	{ "mail.info", true },
 	{ "mail.log", false },
 	{ "mail.warn", true },
 	{ "maillog", false },
+	{ "mainlog", false },		/* Exim's log_file_path %slog */
 };
 
 static const struct compressor {

@@ -3,7 +3,7 @@
 
     python3 testdata/gen_demo.py --out DIR [--seed N] [--start DATE]
         [--end DATE] [--postfix-version V] [--scale MB] [--truth FILE]
-        [--jobs N]
+        [--jobs N] [--mta postfix|exim]
 
 Writes a logrotate set (weekly, dateext, compress, delaycompress) of a
 small ISP's mail server into DIR: maillog-YYYYMMDD.gz for every week but
@@ -14,6 +14,12 @@ volume is small (the committed demo) and the ground truth goes to --truth
 testdata/demo): one row per authentication-failure line.  With --scale MB
 the same mix is scaled to about MB megabytes of uncompressed log, and the
 truth file is only written when --truth is given.
+
+With --mta exim the same scenario is an Exim server's (testdata/demo-exim):
+each week also has Exim's own mainlog-YYYYMMDD[.gz] ("YYYY-MM-DD
+HH:MM:SS" stamps), which holds what Postfix logged in the other variant,
+and maillog-YYYYMMDD[.gz] keeps Dovecot's lines.  The random draws are
+the same, so the two variants hold the same sessions.
 
 Stdlib only; deterministic for a given seed and options (no clock).
 """
@@ -238,6 +244,7 @@ def make_plan(args):
     p = Plan()
     p.seed = args.seed
     p.mode = mailsim.postfix_mode(args.postfix_version)
+    p.mta = args.mta
     p.qmgr_pid = r.randint(700, 2400)
     p.anvil_pid = r.randint(20000, 90000)
     p.factor = args.factor
@@ -254,6 +261,8 @@ def make_plan(args):
     p.bounds = [b + r.randint(40, 1500) for b in bounds]
     p.names = ["maillog-%s" % civil(b).strftime("%Y%m%d")
                for b in bounds[1:]]
+    p.xnames = ["mainlog-%s" % civil(b).strftime("%Y%m%d")
+                for b in bounds[1:]]
     p.script = make_script(r, p, p.bounds[0], p.bounds[-1])
     p.script.sort(key=lambda e: e[0])
     return p
@@ -647,7 +656,13 @@ def build_week(idx, out_dir=None, sink=None):
     rng = mailsim.Random("week:%d:%d" % (p.seed, idx))
     w = mailsim.Week(p, idx, rng, t0, t1, fname)
     target = sink if sink is not None else os.path.join(out_dir, fname)
-    st = mailsim.write_week(w, target, not last and sink is None, driver)
+    xtarget = None
+    if p.mta == "exim":
+        w.xname = p.xnames[idx] if last else p.xnames[idx] + ".gz"
+        xtarget = sink if sink is not None else os.path.join(out_dir,
+                                                             w.xname)
+    st = mailsim.write_week(w, target, not last and sink is None, driver,
+                            xtarget)
     return fname, st["truth"], st["bytes"], w.errors
 
 
@@ -694,6 +709,8 @@ def main():
                     help="megabytes of uncompressed log (benchmark set)")
     ap.add_argument("--truth", default=None)
     ap.add_argument("--jobs", type=int, default=0)
+    ap.add_argument("--mta", choices=("postfix", "exim"), default="postfix",
+                    help="render the Postfix lines as Exim's mainlog")
     args = ap.parse_args()
     args.t0 = epoch(*parse_date(args.start).timetuple()[:3])
     args.t1 = epoch(*parse_date(args.end).timetuple()[:3])
@@ -735,7 +752,8 @@ def main():
     total = sum(r[2] for r in res)
     rows = sum(len(r[1]) for r in res)
     print("wrote %d files, %.1f MB uncompressed, %d failure lines%s" % (
-        n + 1, total / 1e6, rows, (" -> " + truth) if truth else ""),
+        n * (2 if args.mta == "exim" else 1) + 1, total / 1e6, rows,
+        (" -> " + truth) if truth else ""),
         file=sys.stderr)
 
 

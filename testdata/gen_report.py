@@ -3,6 +3,7 @@
 
     python3 testdata/gen_report.py --out DIR --labels FILE [--seed N]
         [--start YYYY-MM] [--end YYYY-MM] [--scale small|medium]
+        [--mta postfix|exim]
 
 The scenario behind `subsubmit report`: the server "mail" of a small
 German ISP (domain example.org, our address 192.0.2.10, a few hundred
@@ -23,6 +24,14 @@ Software history (real formats of each version, formats.md):
     before each Postfix SASL warning, which names no user;
   * 2024-06-18 10:12 Postfix 3.9.0 and auth_verbose=no: the warnings end
     in "(reason unavailable), sasl_username=USER", no back-end lines.
+
+With --mta exim the server runs Exim instead of Postfix: what Postfix
+logged goes, in Exim's words, to Exim's own DIR/mainlog-YYYYMMDD[.gz]
+("YYYY-MM-DD HH:MM:SS" stamps; log_selector +incoming_interface
++incoming_port +received_recipients; server_set_id from the 2024 upgrade,
+as Postfix then names the user), rotated with maillog, which keeps
+Dovecot's lines.  The random draws are those of the Postfix rendering, so
+both variants hold the same scenario and the same labels.
 
 Incidents (each seed, scale small): malware-era bulk (2013-2015: no
 failures, a login from a new cloud or foreign address and a mass
@@ -53,6 +62,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reportsim as rs  # noqa: E402
 from reportsim import R, DOMAIN, HOST  # noqa: E402
+import mailsim  # noqa: E402
 from mailsim import epoch, civil, iso, TOD, day_prefix  # noqa: E402
 from gen_demo import ROLES, SENDERS, poisson  # noqa: E402
 
@@ -733,6 +743,8 @@ class Runner:
 
     def ev_restart(self, t, upgrade):
         s, r = self.sim, self.r
+        if s.exim:
+            return self.exim_restart(t, upgrade)
         s.emit(t, "%s postfix/master[%d]: terminating on signal 15" % (
             HOST, s.plan.master_pid if hasattr(s.plan, "master_pid") else
             s.qmgr - 3))
@@ -749,6 +761,24 @@ class Runner:
         s.emit(t + 0.05, "%s postfix/master[%d]: daemon started -- version "
                "%s, configuration /etc/postfix" % (HOST, mp,
                                                    postfix_version(t)))
+        s.new_master()
+
+    def exim_restart(self, t, upgrade):
+        """ev_restart for an Exim server: the same draws, Exim's words."""
+        s, r = self.sim, self.r
+        s.xemit(t, "exim 4.96 daemon terminating on signal 15")
+        t += r.uniform(1, 40 if upgrade else 3)
+        if upgrade or r.random() < 0.5:
+            s.emit(t, "%s dovecot: master: Dovecot v%s starting up for imap, "
+                   "pop3, lmtp (core dumps disabled)" % (
+                       HOST, dovecot_version(t)))
+        t += r.uniform(0.5, 3)
+        s.pid()
+        mp = s.pid()
+        s.plan.master_pid = mp
+        s.xemit(t + 0.05, "exim 4.96 daemon started: pid=%d, -q30m, "
+                "listening for SMTP on port 25 (IPv4) port 587 (IPv4) port "
+                "465 (IPv4)" % mp)
         s.new_master()
 
     def user_rcpts(self, u, r):
@@ -848,7 +878,7 @@ class Runner:
         return self.p.users[self.bisect(self.cum, x)]
 
 
-def write_file(path, lines, compress):
+def write_file(path, lines, compress, exim=False):
     last = lines[-1][0] >> 24 if lines else 0
     data = []
     pfx = {}
@@ -857,7 +887,8 @@ def write_file(path, lines, compress):
         d = t // 86400
         pf = pfx.get(d)
         if pf is None:
-            pf = pfx[d] = day_prefix(t)
+            pf = pfx[d] = mailsim.iso_day_prefix(t) if exim else \
+                day_prefix(t)
         data.append("%s%s %s\n" % (pf, TOD[t % 86400], body))
     raw = "".join(data).encode("utf-8")
     with open(path, "wb") as f:
@@ -931,6 +962,16 @@ def generate(p, out):
             path = os.path.join(out, names[fi] + ("" if last else ".gz"))
             total += write_file(path, s.lines[:k], not last)
             del s.lines[:k]
+            if s.exim:
+                # Exim's own mainlog, rotated with the syslog file
+                s.xlines.sort()
+                k = 0
+                while k < len(s.xlines) and s.xlines[k][0] < lim:
+                    k += 1
+                path = os.path.join(out, "main" + names[fi][4:] +
+                                    ("" if last else ".gz"))
+                total += write_file(path, s.xlines[:k], not last, True)
+                del s.xlines[:k]
             fi += 1
     return names, total
 
@@ -950,15 +991,18 @@ def main():
     ap.add_argument("--start", default="2013-01")
     ap.add_argument("--end", default="2024-12")
     ap.add_argument("--scale", default="small", choices=sorted(SCALES))
+    ap.add_argument("--mta", choices=("postfix", "exim"), default="postfix",
+                    help="Exim's own mainlog instead of Postfix's lines")
     args = ap.parse_args()
     t0 = parse_month(args.start)
     t1 = parse_month(args.end, True)
     if t1 - t0 < 400 * 86400:
         ap.error("the period must span more than a year")
     p = make_plan(args.seed, t0, t1, args.scale)
+    p.mta = args.mta
     os.makedirs(args.out, exist_ok=True)
     for f in os.listdir(args.out):
-        if f.startswith("maillog-"):
+        if f.startswith(("maillog-", "mainlog-")):
             os.unlink(os.path.join(args.out, f))
     names, total = generate(p, args.out)
     with open(args.labels, "w", newline="") as f:

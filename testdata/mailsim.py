@@ -17,7 +17,16 @@ their start time falls in its window.
 The generator records every authentication-failure line it writes (file,
 physical line number, time, service, client, account, attempt count) so
 tests can compare the tool's output with it.
+
+With plan.mta == "exim" the same scenario comes out as an Exim server's:
+what Postfix would log goes to Exim's own mainlog, a second file of each
+week ("YYYY-MM-DD HH:MM:SS" stamps, no host; log_selector
++incoming_interface +incoming_port +received_recipients), in Exim's
+words; Dovecot's lines stay in the syslog file.  Every random draw of the
+Postfix rendering is still made, in the same order, so both variants
+describe the same sessions, users, addresses and times.
 """
+import re
 
 import base64
 import datetime
@@ -37,6 +46,12 @@ TOD = ["%02d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60)
 HMS = [s.replace(":", "") for s in TOD]
 EPOCH = datetime.datetime(1970, 1, 1)
 _YMD = {}
+B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# Exim authenticators for the Dovecot SASL mechanisms (Debian's names)
+AUTHN = {"LOGIN": "dovecot_login", "PLAIN": "dovecot_plain"}
+PORTS = {"submission": 587, "smtps": 465, "smtp": 25}
+X13 = "TLS1.3:TLS_AES_256_GCM_SHA384:256"
+X12 = "TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256"
 
 TLS_TAIL = ("TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) "
             "key-exchange X25519 server-signature RSA-PSS (2048 bits) "
@@ -70,6 +85,50 @@ def iso(t):
 def day_prefix(t):
     c = civil(t)
     return "%s %2d " % (MONTHS[c.month - 1], c.day)
+
+
+def iso_day_prefix(t):
+    return civil(t).strftime("%Y-%m-%d ")
+
+
+def b62(n, width):
+    out = ""
+    for _ in range(width):
+        out = B62[n % 62] + out
+        n //= 62
+    return out
+
+
+def exim_id(t, qid):
+    """An Exim message id (time, pid and fraction in base 62), made from
+    the Postfix queue id so that no random draw is added."""
+    v = int(qid, 16)
+    return "%s-%s-%s" % (b62(int(t), 6), b62(v % 62 ** 6, 6),
+                         b62(v >> 36, 2))
+
+
+def exim_host(name, ip, pid):
+    """Exim's H= text: the verified name if any, [ip] and the client
+    port (made from the smtpd pid)."""
+    port = 32768 + pid * 7919 % 28000
+    if name == "unknown":
+        return "[%s]:%d" % (ip, port)
+    return "%s [%s]:%d" % (name, ip, port)
+
+
+def exim_reply(text, rcpt, sender):
+    """A Postfix delivery text as Exim words it: (after what, reply)."""
+    if text.startswith("host ") and " said: " in text:
+        text = text.split(" said: ", 1)[1]
+    after = "end of data"
+    m = text.rfind(" (in reply to ")
+    if m >= 0:
+        cmd = text[m + 14:].rstrip(")")
+        text = text[:m]
+        after = {"RCPT TO command": "RCPT TO:<%s>" % rcpt,
+                 "MAIL FROM command": "MAIL FROM:<%s>" % sender}.get(
+                     cmd, "end of data")
+    return after, text
 
 
 def fmt_delay(x):
@@ -159,6 +218,7 @@ class Week:
         self.t0 = t0
         self.t1 = t1
         self.name = name
+        self.xname = None       # Exim's mainlog file (exim mode)
         self.lines = []
         self.truth = {}
         self.seq = 0
@@ -172,6 +232,11 @@ class Week:
         self.bounce = self.pid()
         self.pending = []       # (time, callable) for later queue runs
         self.errors = []        # lines that also go to mail.err
+        self.exim = getattr(plan, "mta", "postfix") == "exim"
+        self.xlines = []        # Exim mainlog lines (exim mode)
+        self.xids = {}          # queue id -> Exim message id
+        self.recv = None        # the client of the message being received
+        self.tls12 = False      # the session's TLS version (exim mode)
 
     # -- small helpers -----------------------------------------------------
     def pid(self):
@@ -196,6 +261,23 @@ class Week:
         if truth is not None:
             self.truth[key] = truth
         return True
+
+    def xemit(self, t, body, truth=None):
+        """A line of Exim's mainlog (exim mode)."""
+        t = int(t)
+        if t >= self.t1:
+            return False
+        self.seq += 1
+        key = (t << 24) | self.seq
+        self.xlines.append((key, body))
+        if truth is not None:
+            self.truth[key] = truth
+        return True
+
+    def xid(self, qid, t):
+        if qid not in self.xids:
+            self.xids[qid] = exim_id(t, qid)
+        return self.xids[qid]
 
     def msgid(self, t, dom):
         r = self.rng
@@ -306,14 +388,17 @@ class Week:
     def smtpd_open(self, t, port, name, ip, tls=True):
         tag, svc = self.smtpd_tag(port)
         pid = self.pid()
-        self.emit(t, "%s %s[%d]: connect from %s[%s]" % (HOST, tag, pid, name,
-                                                        ip))
+        if not self.exim:
+            self.emit(t, "%s %s[%d]: connect from %s[%s]" % (HOST, tag, pid,
+                                                            name, ip))
         if tls:
             t += self.rng.uniform(0.05, 0.8)
-            self.emit(t, "%s %s[%d]: Anonymous TLS connection established "
-                      "from %s[%s]: %s" % (HOST, tag, pid, name, ip,
-                                           TLS_TAIL if self.rng.random() < 0.8
-                                           else TLS_TAIL12))
+            tail = TLS_TAIL if self.rng.random() < 0.8 else TLS_TAIL12
+            self.tls12 = tail is TLS_TAIL12
+            if not self.exim:
+                self.emit(t, "%s %s[%d]: Anonymous TLS connection "
+                          "established from %s[%s]: %s" % (
+                              HOST, tag, pid, name, ip, tail))
         return t, tag, svc, pid
 
     def auth_failures(self, t, tag, svc, pid, name, ip, tries, known,
@@ -325,29 +410,57 @@ class Week:
             if backend:
                 self.dovecot_auth(t, user, ip, known(user))
             t += 2 + r.uniform(0, 0.9)
+            if self.exim:
+                self.exim_fail(t, svc, pid, name, ip, user, method)
+                continue
             self.emit(t, "%s %s[%d]: warning: %s[%s]: SASL %s authentication "
                       "failed: %s" % (HOST, tag, pid, name, ip, method,
                                       self.fail_text(method, user)),
                       (svc, ip, self.fail_account(user), 1))
         return t
 
+    def exim_fail(self, t, svc, pid, name, ip, user, method):
+        """Exim's failure line; set_id only where Postfix names the user
+        (server_set_id mirrors the Postfix version's mode)."""
+        acct = self.fail_account(user)
+        self.xemit(t, "%s authenticator failed for %s I=[%s]:%d: 535 "
+                   "Incorrect authentication data%s" % (
+                       AUTHN[method], exim_host(name, ip, pid), LIP,
+                       PORTS[svc], " (set_id=%s)" % acct if acct else ""),
+                   (svc, ip, acct, 1))
+
     def auth_fail_session(self, t, port, name, ip, tries, known, end="quit",
                           repeat=0, backend=True):
         r = self.rng
+        t0s = t
         t, tag, svc, pid = self.smtpd_open(t, port, name, ip)
         t = self.auth_failures(t, tag, svc, pid, name, ip, tries, known,
                                backend and not repeat)
         n = len(tries)
         if repeat:
             user, method = tries[-1]
+            t0 = t
             t += r.uniform(3, 8) * repeat
-            self.emit(t, "%s %s[%d]: message repeated %d times: [ warning: "
-                      "%s[%s]: SASL %s authentication failed: %s]" % (
-                          HOST, tag, pid, repeat, name, ip, method,
-                          self.fail_text(method, user)),
-                      (svc, ip, self.fail_account(user), repeat))
+            if self.exim:
+                # Exim's own log does not fold repeats: one line each
+                for i in range(repeat):
+                    self.exim_fail(t0 + (t - t0) * (i + 1) / repeat, svc,
+                                   pid, name, ip, user, method)
+            else:
+                self.emit(t, "%s %s[%d]: message repeated %d times: [ "
+                          "warning: %s[%s]: SASL %s authentication failed: "
+                          "%s]" % (HOST, tag, pid, repeat, name, ip, method,
+                                   self.fail_text(method, user)),
+                          (svc, ip, self.fail_account(user), repeat))
             n += repeat
         t += r.uniform(0.1, 2)
+        if self.exim:
+            if end == "lost":
+                self.xemit(t, "unexpected disconnection while reading SMTP "
+                           "command from %s I=[%s]:%d D=%ds" % (
+                               exim_host(name, ip, pid), LIP, port,
+                               int(t - t0s)))
+            return t
         if end == "lost":
             self.emit(t, "%s %s[%d]: lost connection after AUTH from %s[%s]" %
                       (HOST, tag, pid, name, ip))
@@ -365,11 +478,15 @@ class Week:
         t = self.auth_failures(t, tag, svc, pid, name, ip, fails, known)
         t += r.uniform(0.3, 2.5 if not fails else 3)
         nr = 0
+        t0s = t
         for rcpts in messages:
             qid = self.qid()
-            self.emit(t, "%s %s[%d]: %s: client=%s[%s], sasl_method=%s, "
-                      "sasl_username=%s" % (HOST, tag, pid, qid, name, ip,
-                                            method, user))
+            if self.exim:
+                self.recv = (name, ip, port, pid, user, method, True)
+            else:
+                self.emit(t, "%s %s[%d]: %s: client=%s[%s], sasl_method=%s, "
+                          "sasl_username=%s" % (HOST, tag, pid, qid, name,
+                                                ip, method, user))
             t += r.uniform(0.05, 0.3) + 0.01 * len(rcpts)
             size = r.randint(1800, 40000) if not spam else \
                 r.randint(3000, 9000)
@@ -378,6 +495,14 @@ class Week:
             self.cleanup_queue(t, qid, sender, size, rcpts, spam)
             nr += len(rcpts)
             t += r.uniform(0.2, 1.5) if not spam else r.uniform(0.4, 3)
+        self.recv = None
+        if self.exim:
+            if not messages:
+                self.xemit(t, "no MAIL in SMTP connection from %s I=[%s]:%d "
+                           "D=%ds A=%s:%s C=EHLO,STARTTLS,EHLO,AUTH,QUIT" % (
+                               exim_host(name, ip, pid), LIP, port,
+                               int(t - t0s), AUTHN[method], user))
+            return t
         self.emit(t, "%s %s[%d]: disconnect from %s[%s] %s" % (
             HOST, tag, pid, name, ip,
             self.counters(port, 1, len(fails) + 1, len(messages), nr, True)))
@@ -387,13 +512,30 @@ class Week:
                       msgid=None):
         r = self.rng
         mid = msgid or self.msgid(t, sender.split("@")[-1] or MYHOST)
-        self.emit(t, "%s postfix/cleanup[%d]: %s: message-id=<%s>" % (
-            HOST, r.choice(self.cleanups), qid, mid))
+        cpid = r.choice(self.cleanups)
+        if not self.exim:
+            self.emit(t, "%s postfix/cleanup[%d]: %s: message-id=<%s>" % (
+                HOST, cpid, qid, mid))
         t += r.uniform(0.01, 0.4)
-        self.emit(t, "%s postfix/qmgr[%d]: %s: from=<%s>, size=%d, nrcpt=%d "
-                  "(queue active)" % (HOST, self.qmgr, qid, sender, size,
-                                      len(rcpts)))
+        if self.exim:
+            self.exim_received(t, qid, sender, size, rcpts, mid)
+        else:
+            self.emit(t, "%s postfix/qmgr[%d]: %s: from=<%s>, size=%d, "
+                      "nrcpt=%d (queue active)" % (HOST, self.qmgr, qid,
+                                                   sender, size, len(rcpts)))
         self.deliver(t, qid, sender, size, rcpts, spam, mid=mid)
+
+    def exim_received(self, t, qid, sender, size, rcpts, mid):
+        """The "<=" line of a message from an SMTP client (self.recv)."""
+        name, ip, port, pid, user, method, tls = self.recv
+        if user:
+            proto, auth = "esmtpsa", " A=%s:%s" % (AUTHN[method], user)
+        else:
+            proto, auth = "esmtps" if tls else "esmtp", ""
+        x = " X=%s CV=no" % (X12 if self.tls12 else X13) if tls else ""
+        self.xemit(t, "%s <= %s H=%s I=[%s]:%d P=%s%s%s S=%d id=%s for %s" % (
+            self.xid(qid, t), sender, exim_host(name, ip, pid), LIP, port,
+            proto, x, auth, size, mid, " ".join(rcpts)))
 
     # -- delivery ----------------------------------------------------------
     def deliver(self, t, qid, sender, size, rcpts, spam, retry=0,
@@ -426,6 +568,8 @@ class Week:
             self.pending.append((tend + wait,
                                  (qid, sender, size, len(rcpts), deferred,
                                   spam, retry + 1, t_arr)))
+        elif self.exim:
+            self.xemit(tend + 0.01, "%s Completed" % self.xid(qid, tend))
         else:
             self.emit(tend + 0.01, "%s postfix/qmgr[%d]: %s: removed" % (
                 HOST, self.qmgr, qid))
@@ -433,9 +577,10 @@ class Week:
 
     def queue_run(self, t, item):
         qid, sender, size, nrcpt, rcpts, spam, retry, t_arr = item
-        self.emit(t, "%s postfix/qmgr[%d]: %s: from=<%s>, size=%d, nrcpt=%d "
-                  "(queue active)" % (HOST, self.qmgr, qid, sender, size,
-                                      nrcpt))
+        if not self.exim:
+            self.emit(t, "%s postfix/qmgr[%d]: %s: from=<%s>, size=%d, "
+                      "nrcpt=%d (queue active)" % (HOST, self.qmgr, qid,
+                                                   sender, size, nrcpt))
         self.deliver(t, qid, sender, size, rcpts, spam, retry, t_arr)
 
     def purge(self, t, pattern):
@@ -448,9 +593,14 @@ class Week:
         pid = self.pid()
         for p in gone:
             t += 0.001
+            if self.exim:
+                xid = self.xid(p[1][0], t)
+                self.xemit(t, "%s removed by root" % xid)
+                self.xemit(t, "%s Completed" % xid)
+                continue
             self.emit(t, "%s postfix/postsuper[%d]: %s: removed" % (
                 HOST, pid, p[1][0]))
-        if gone:
+        if gone and not self.exim:
             self.emit(t, "%s postfix/postsuper[%d]: Deleted: %d message%s" % (
                 HOST, pid, len(gone), "" if len(gone) == 1 else "s"))
 
@@ -477,11 +627,16 @@ class Week:
                       "mail to INBOX" % (HOST, user, dpid, sid,
                                          mid or self.msgid(tt, DOMAIN)))
             tt += r.uniform(0.01, 0.05)
+            delays = self.delays(t_arr, tt, r.uniform(0, 0.02))
+            if self.exim:
+                self.xemit(tt, "%s => %s R=local_user T=dovecot_lmtp "
+                           "H=localhost [127.0.0.1] C=\"250 2.0.0 <%s> %s "
+                           "Saved\"" % (self.xid(qid, tt), a, a, sid))
+                continue
             self.emit(tt, "%s postfix/lmtp[%d]: %s: to=<%s>, relay=%s"
                       "[private/dovecot-lmtp], %s, dsn=2.0.0, status=sent "
                       "(250 2.0.0 <%s> %s Saved)" % (
-                          HOST, lpid, qid, a, MYHOST,
-                          self.delays(t_arr, tt, r.uniform(0, 0.02)), a, sid))
+                          HOST, lpid, qid, a, MYHOST, delays, a, sid))
         return tt
 
     def smtp(self, tt, qid, dom, addrs, t_arr, spam, retry):
@@ -500,15 +655,33 @@ class Week:
                 dsn, status, text = "2.0.0", "sent", self.ok_reply(kind, tt)
             else:
                 dsn, status, text = verdict
-            self.emit(tt, "%s postfix/smtp[%d]: %s: to=<%s>, relay=%s[%s]:25, "
-                      "%s, dsn=%s, status=%s (%s)" % (
-                          HOST, spid, qid, a, mx, mxip,
-                          self.delays(t_arr, tt, conn), dsn, status, text))
+            delays = self.delays(t_arr, tt, conn)
+            if self.exim:
+                self.exim_delivery(tt, qid, a, mx, mxip, status, text)
+            else:
+                self.emit(tt, "%s postfix/smtp[%d]: %s: to=<%s>, "
+                          "relay=%s[%s]:25, %s, dsn=%s, status=%s (%s)" % (
+                              HOST, spid, qid, a, mx, mxip, delays, dsn,
+                              status, text))
             if status == "deferred":
                 deferred.append(a)
             elif status == "bounced":
                 bounced.append(a)
         return tt, deferred, bounced
+
+    def exim_delivery(self, tt, qid, a, mx, mxip, status, text):
+        xid = self.xid(qid, tt)
+        if status == "sent":
+            self.xemit(tt, "%s => %s R=dnslookup T=remote_smtp H=%s [%s] "
+                       "X=%s CV=yes C=\"%s\"" % (xid, a, mx, mxip, X13,
+                                                 text))
+            return
+        after, reply = exim_reply(text, a, "")
+        self.xemit(tt, "%s %s %s R=dnslookup T=remote_smtp%s H=%s [%s]: SMTP "
+                   "error from remote mail server after %s: %s" % (
+                       xid, "==" if status == "deferred" else "**", a,
+                       " defer (-44)" if status == "deferred" else "", mx,
+                       mxip, after, reply))
 
     def ok_reply(self, kind, t):
         r = self.rng
@@ -574,22 +747,32 @@ class Week:
     def ndr(self, t, qid, sender, bounced):
         r = self.rng
         nq = self.qid()
-        self.emit(t, "%s postfix/bounce[%d]: %s: sender non-delivery "
-                  "notification: %s" % (HOST, self.bounce, qid, nq))
+        if not self.exim:
+            self.emit(t, "%s postfix/bounce[%d]: %s: sender non-delivery "
+                      "notification: %s" % (HOST, self.bounce, qid, nq))
         t += r.uniform(0.01, 0.1)
         mid = "%s.%s@%s" % (stamp14(t), nq, MYHOST)
-        self.emit(t, "%s postfix/cleanup[%d]: %s: message-id=<%s>" % (
-            HOST, r.choice(self.cleanups), nq, mid))
-        self.emit(t, "%s postfix/qmgr[%d]: %s: from=<>, size=%d, nrcpt=1 "
-                  "(queue active)" % (HOST, self.qmgr, nq,
-                                      r.randint(5000, 12000)))
+        cpid = r.choice(self.cleanups)
+        size = r.randint(5000, 12000)
+        if self.exim:
+            self.xemit(t, "%s <= <> R=%s U=Debian-exim P=local S=%d "
+                       "for %s" % (self.xid(nq, t), self.xid(qid, t), size,
+                                   sender))
+        else:
+            self.emit(t, "%s postfix/cleanup[%d]: %s: message-id=<%s>" % (
+                HOST, cpid, nq, mid))
+            self.emit(t, "%s postfix/qmgr[%d]: %s: from=<>, size=%d, nrcpt=1 "
+                      "(queue active)" % (HOST, self.qmgr, nq, size))
         if sender.endswith("@" + DOMAIN):
             t = self.lmtp(t + 0.05, nq, [sender], t, mid)
         else:
             dom = sender.split("@")[-1]
             t, _, _ = self.smtp(t, nq, dom, [sender], t, False, 0)
-        self.emit(t + 0.01, "%s postfix/qmgr[%d]: %s: removed" % (
-            HOST, self.qmgr, nq))
+        if self.exim:
+            self.xemit(t + 0.01, "%s Completed" % self.xid(nq, t))
+        else:
+            self.emit(t + 0.01, "%s postfix/qmgr[%d]: %s: removed" % (
+                HOST, self.qmgr, nq))
         return t
 
     # -- port 25 -----------------------------------------------------------
@@ -598,13 +781,19 @@ class Week:
         t, tag, svc, pid = self.smtpd_open(t, 25, name, ip, tls)
         t += r.uniform(0.2, 1.5)
         qid = self.qid()
-        self.emit(t, "%s %s[%d]: %s: client=%s[%s]" % (HOST, tag, pid, qid,
-                                                       name, ip))
+        if self.exim:
+            self.recv = (name, ip, 25, pid, None, None, tls)
+        else:
+            self.emit(t, "%s %s[%d]: %s: client=%s[%s]" % (HOST, tag, pid,
+                                                           qid, name, ip))
         t += r.uniform(0.1, 0.6)
         dom = sender.split("@")[1]
         self.cleanup_queue(t, qid, sender, r.randint(2500, 120000), rcpts,
                            msgid=self.msgid(t, dom))
+        self.recv = None
         t += r.uniform(0.1, 0.5)
+        if self.exim:
+            return t
         self.emit(t, "%s %s[%d]: disconnect from %s[%s] %s" % (
             HOST, tag, pid, name, ip,
             self.counters(25, 0, 0, 1, len(rcpts), True, tls)))
@@ -615,46 +804,79 @@ class Week:
         name = "unknown"
         tag = "postfix/smtpd"
         pid = self.pid()
-        self.emit(t, "%s %s[%d]: connect from %s[%s]" % (HOST, tag, pid, name,
-                                                        ip))
+        if not self.exim:
+            self.emit(t, "%s %s[%d]: connect from %s[%s]" % (HOST, tag, pid,
+                                                            name, ip))
         t += r.uniform(0.3, 6)
         helo = r.choice(("User", "WIN-%s" % r.token(
             11, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), "ylmf-pc",
             "localhost", "[%s]" % ip, "mail.example.com"))
+        xh = "(%s) %s" % (helo, exim_host(name, ip, pid))
         if kind == "auth":
+            if self.exim:
+                self.xemit(t, "SMTP protocol error in \"AUTH LOGIN\" H=%s "
+                           "I=[%s]:25 AUTH command used when not advertised"
+                           % (xh, LIP))
+                return t
             self.emit(t, "%s %s[%d]: lost connection after AUTH from %s[%s]"
                       % (HOST, tag, pid, name, ip))
             stats = "ehlo=1 auth=0/1 commands=1/2"
         elif kind == "auth_quit":
+            if self.exim:
+                self.xemit(t, "no MAIL in SMTP connection from %s I=[%s]:25 "
+                           "D=%ds C=EHLO,AUTH,QUIT" % (xh, LIP, 1 + pid % 9))
+                return t
             stats = "ehlo=1 auth=0/1 quit=1 commands=2/3"
         elif kind == "dnsbl":
-            self.emit(t, "%s %s[%d]: NOQUEUE: reject: RCPT from %s[%s]: 554 "
-                      "5.7.1 Service unavailable; Client host [%s] blocked "
-                      "using zen.spamhaus.org; https://www.spamhaus.org/query/"
-                      "ip/%s; from=<%s> to=<%s> proto=ESMTP helo=<%s>" % (
-                          HOST, tag, pid, name, ip, ip, ip,
-                          "%s@%s" % (r.choice(("info", "sales", "noreply",
-                                               "newsletter", "admin")),
-                                     r.choice(("example.com", "example.net",
-                                               DOMAIN))),
-                          rcpt, helo))
+            sender = "%s@%s" % (r.choice(("info", "sales", "noreply",
+                                          "newsletter", "admin")),
+                                r.choice(("example.com", "example.net",
+                                          DOMAIN)))
+            if self.exim:
+                self.xemit(t, "H=%s I=[%s]:25 F=<%s> rejected RCPT <%s>: "
+                           "JunkMail rejected - %s is listed at "
+                           "zen.spamhaus.org; https://www.spamhaus.org/"
+                           "query/ip/%s" % (xh, LIP, sender, rcpt, ip, ip))
+            else:
+                self.emit(t, "%s %s[%d]: NOQUEUE: reject: RCPT from %s[%s]: "
+                          "554 5.7.1 Service unavailable; Client host [%s] "
+                          "blocked using zen.spamhaus.org; https://www."
+                          "spamhaus.org/query/ip/%s; from=<%s> to=<%s> "
+                          "proto=ESMTP helo=<%s>" % (
+                              HOST, tag, pid, name, ip, ip, ip, sender, rcpt,
+                              helo))
             t += r.uniform(0.1, 1)
             stats = "ehlo=1 mail=1 rcpt=0/1 quit=1 commands=3/4"
         elif kind == "relay":
-            self.emit(t, "%s %s[%d]: NOQUEUE: reject: RCPT from %s[%s]: 454 "
-                      "4.7.1 <%s>: Relay access denied; from=<%s> to=<%s> "
-                      "proto=ESMTP helo=<%s>" % (
-                          HOST, tag, pid, name, ip, rcpt, rcpt, rcpt, helo))
+            if self.exim:
+                self.xemit(t, "H=%s I=[%s]:25 F=<%s> rejected RCPT <%s>: "
+                           "relay not permitted" % (xh, LIP, rcpt, rcpt))
+            else:
+                self.emit(t, "%s %s[%d]: NOQUEUE: reject: RCPT from %s[%s]: "
+                          "454 4.7.1 <%s>: Relay access denied; from=<%s> "
+                          "to=<%s> proto=ESMTP helo=<%s>" % (
+                              HOST, tag, pid, name, ip, rcpt, rcpt, rcpt,
+                              helo))
             t += r.uniform(0.1, 1)
             stats = "ehlo=1 mail=1 rcpt=0/1 rset=1 quit=1 commands=4/5"
         elif kind == "ehlo":
+            if self.exim:
+                self.xemit(t, "SMTP connection from %s I=[%s]:25 lost" % (
+                    xh, LIP))
+                return t
             self.emit(t, "%s %s[%d]: lost connection after EHLO from %s[%s]"
                       % (HOST, tag, pid, name, ip))
             stats = "ehlo=1 commands=1"
         else:
+            if self.exim:
+                self.xemit(t, "SMTP connection from %s I=[%s]:25 lost" % (
+                    exim_host(name, ip, pid), LIP))
+                return t
             self.emit(t, "%s %s[%d]: lost connection after CONNECT from "
                       "%s[%s]" % (HOST, tag, pid, name, ip))
             stats = "commands=0/0"
+        if self.exim:
+            return t
         self.emit(t, "%s %s[%d]: disconnect from %s[%s] %s" % (
             HOST, tag, pid, name, ip, stats))
         return t
@@ -663,20 +885,35 @@ class Week:
         r = self.rng
         tag, svc = self.smtpd_tag(port)
         pid = self.pid()
-        self.emit(t, "%s %s[%d]: connect from unknown[%s]" % (HOST, tag, pid,
-                                                             ip))
+        if not self.exim:
+            self.emit(t, "%s %s[%d]: connect from unknown[%s]" % (
+                HOST, tag, pid, ip))
         t += r.uniform(0.2, 5)
+        xh = exim_host("unknown", ip, pid)
         if port == 465:
+            if self.exim:
+                self.xemit(t, "TLS error on connection from %s I=[%s]:465 "
+                           "(SSL_accept): error:0A000126:SSL routines::"
+                           "unexpected eof while reading" % (xh, LIP))
+                return
             self.emit(t, "%s %s[%d]: SSL_accept error from unknown[%s]: "
                       "lost connection" % (HOST, tag, pid, ip))
             self.emit(t, "%s %s[%d]: lost connection after CONNECT from "
                       "unknown[%s]" % (HOST, tag, pid, ip))
             stats = "commands=0/0"
         elif r.random() < 0.5:
+            if self.exim:
+                self.xemit(t, "SMTP connection from %s I=[%s]:%d lost" % (
+                    xh, LIP, port))
+                return
             self.emit(t, "%s %s[%d]: lost connection after EHLO from "
                       "unknown[%s]" % (HOST, tag, pid, ip))
             stats = "ehlo=1 commands=1"
         else:
+            if self.exim:
+                self.xemit(t, "SMTP connection from %s I=[%s]:%d lost while "
+                           "reading message data" % (xh, LIP, port))
+                return
             self.emit(t, "%s %s[%d]: lost connection after STARTTLS from "
                       "unknown[%s]" % (HOST, tag, pid, ip))
             stats = "ehlo=1 starttls=1 commands=2"
@@ -687,6 +924,9 @@ class Week:
         c = civil(at)
         when = "%s %2d %s" % (MONTHS[c.month - 1], c.day,
                              TOD[int(at) % 86400])
+        if self.exim:
+            self.rng.randint(0, 3)      # the draw of the Postfix lines
+            return
         self.emit(t, "%s postfix/anvil[%d]: statistics: max connection rate "
                   "%d/60s for (%s:%s) at %s" % (HOST, self.anvil, rate, svc,
                                                 ip, when))
@@ -698,8 +938,23 @@ class Week:
                           when))
 
     def error_line(self, t, body):
+        if self.exim:
+            body = self.exim_error(body)
         if self.emit(t, body):
             self.errors.append((int(t), body))
+
+    def exim_error(self, body):
+        """Exim's words for the Postfix error lines of the script."""
+        m = re.search(r"\[(\d+)\]", body)
+        pid = int(m.group(1)) if m else 1
+        if "sender_access" in body:
+            text = ("failed to open /etc/exim4/sender_access for linear "
+                    "search: No such file or directory (euid=101 egid=101)")
+        elif "Recipient addresses" in body:
+            text = "no recipients found in headers"
+        else:
+            text = "another Exim daemon is already running"
+        return "%s exim[%d]: %s" % (HOST, pid, text)
 
     # -- output ------------------------------------------------------------
     def run_pending(self, upto):
@@ -712,9 +967,11 @@ class Week:
             for t, item in due:
                 self.queue_run(t, item)
 
-    def flush(self, out, upto, state):
-        """Write buffered lines dated before upto; keep the rest."""
-        lines = self.lines
+    def flush(self, out, upto, state, exim=False):
+        """Write buffered lines dated before upto; keep the rest.  exim:
+        the mainlog lines, with Exim's stamps."""
+        lines = self.xlines if exim else self.lines
+        day_pfx = iso_day_prefix if exim else day_prefix
         lines.sort()
         lim = upto << 24
         n = 0
@@ -738,13 +995,13 @@ class Week:
             day = t // 86400
             pfx = pfx_cache.get(day)
             if pfx is None:
-                pfx = pfx_cache[day] = day_prefix(t)
+                pfx = pfx_cache[day] = day_pfx(t)
             chunk.append("%s%s %s\n" % (pfx, TOD[t % 86400], body))
             lineno += 1
             if k in truth:
                 svc, ip, acct, cnt = truth.pop(k)
-                state["truth"].append((self.name, lineno, iso(t), svc, ip,
-                                       acct, cnt))
+                state["truth"].append((state["name"], lineno, iso(t), svc,
+                                       ip, acct, cnt))
         state["line"] = lineno
         state["last"] = lines[n - 1][0] >> 24
         data = "".join(chunk).encode("utf-8")
@@ -753,23 +1010,41 @@ class Week:
         del lines[:n]
 
 
-def write_week(week, path, compress, driver):
-    """Generate the week through driver(week, emit_day) and write path."""
-    state = {"pfx": {}, "line": 0, "truth": [], "bytes": 0, "last": week.t0}
-    raw = open(path, "wb") if isinstance(path, str) else path
-    out = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6,
-                        mtime=0) if compress else raw
+def write_week(week, path, compress, driver, xpath=None):
+    """Generate the week through driver(week, emit_day) and write path
+    (and Exim's mainlog to xpath in exim mode)."""
+    streams = [(path, False, week.name)]
+    if xpath is not None:
+        streams.append((xpath, True, week.xname))
+    opened = []
+    for target, exim, name in streams:
+        state = {"pfx": {}, "line": 0, "truth": [], "bytes": 0,
+                 "last": week.t0, "name": name}
+        raw = open(target, "wb") if isinstance(target, str) else target
+        out = gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                            compresslevel=6, mtime=0) if compress else raw
+        opened.append((raw, out, state, exim))
+
+    def flush_all(upto):
+        for _, out, state, exim in opened:
+            week.flush(out, upto, state, exim)
 
     def day_done(upto):
         week.run_pending(upto)
-        week.flush(out, min(upto, week.t1), state)
+        flush_all(min(upto, week.t1))
 
     driver(week, day_done)
     week.run_pending(week.t1)
-    week.flush(out, week.t1, state)
-    if compress:
-        out.close()
-        raw.seek(4)
-        raw.write(struct.pack("<I", state["last"]))
-    raw.close()
-    return state
+    flush_all(week.t1)
+    for raw, out, state, _ in opened:
+        if compress:
+            out.close()
+            raw.seek(4)
+            raw.write(struct.pack("<I", state["last"]))
+        raw.close()
+    st = opened[0][2]
+    if len(opened) > 1:
+        x = opened[1][2]
+        st = dict(st, truth=st["truth"] + x["truth"],
+                  bytes=st["bytes"] + x["bytes"])
+    return st

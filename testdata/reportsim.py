@@ -29,6 +29,9 @@ mailsim.HOST = HOST          # the Week line builders read these at call time
 mailsim.MYHOST = MYHOST
 DOMAIN = mailsim.DOMAIN
 LIP = mailsim.LIP
+# Postfix's syslog names and the services of their listeners
+SVC_OF = {"postfix/submission/smtpd": "submission",
+          "postfix/smtps/smtpd": "smtps", "postfix/smtpd": "smtp"}
 
 # Software history of the host (see gen_report.py's docstring).
 COUNTERS_FROM = epoch(2017, 7, 18, 9, 41, 12)   # Postfix 2.11.3 -> 3.1.8
@@ -483,17 +486,23 @@ class Sim(mailsim.Week):
         tag = {587: "postfix/submission/smtpd", 465: "postfix/smtps/smtpd",
                25: "postfix/smtpd"}[port]
         pid = self.pid()
-        self.emit(t, "%s %s[%d]: connect from %s[%s]" % (HOST, tag, pid, name,
-                                                        ip))
+        if not self.exim:
+            self.emit(t, "%s %s[%d]: connect from %s[%s]" % (HOST, tag, pid,
+                                                            name, ip))
         if tls or port == 465:
             t += self.rng.uniform(0.05, 0.6)
-            self.emit(t, "%s %s[%d]: Anonymous TLS connection established "
-                      "from %s[%s]: %s" % (HOST, tag, pid, name, ip,
-                                           self.tls_text()))
+            text = self.tls_text()
+            self.tls12 = text is not mailsim.TLS_TAIL
+            if not self.exim:
+                self.emit(t, "%s %s[%d]: Anonymous TLS connection "
+                          "established from %s[%s]: %s" % (
+                              HOST, tag, pid, name, ip, text))
         return t, tag, pid
 
     def s_close(self, t, tag, pid, name, ip, port, auth_ok, auth_n, mails,
                 rcpts, quit=True, tls=True, end=None):
+        if self.exim:
+            return t    # Exim logs no end of a session by default
         if end == "lost":
             self.emit(t, "%s %s[%d]: lost connection after AUTH from %s[%s]" %
                       (HOST, tag, pid, name, ip))
@@ -524,6 +533,9 @@ class Sim(mailsim.Week):
             prev = user
             self.dovecot_auth(t, user, ip, user in known)
             t += 2 + r.uniform(0, 0.9)
+            if self.exim:
+                self.exim_fail(t, SVC_OF[tag], pid, name, ip, user, method)
+                continue
             self.emit(t, "%s %s[%d]: warning: %s[%s]: SASL %s authentication "
                       "failed: %s" % (HOST, tag, pid, name, ip, method,
                                       self.fail_text(method, user)))
@@ -547,11 +559,15 @@ class Sim(mailsim.Week):
         t = self.s_fails(t, tag, pid, name, ip, fails)
         t += r.uniform(0.3, 2.5)
         nr = 0
+        t0s = t
         for rcpts in msgs:
             qid = self.qid()
-            self.emit(t, "%s %s[%d]: %s: client=%s[%s], sasl_method=%s, "
-                      "sasl_username=%s" % (HOST, tag, pid, qid, name, ip,
-                                            method, user))
+            if self.exim:
+                self.recv = (name, ip, port, pid, user, method, tls)
+            else:
+                self.emit(t, "%s %s[%d]: %s: client=%s[%s], sasl_method=%s, "
+                          "sasl_username=%s" % (HOST, tag, pid, qid, name,
+                                                ip, method, user))
             t += r.uniform(0.05, 0.3) + 0.005 * len(rcpts)
             if size:
                 sz = r.randint(*size)
@@ -564,7 +580,13 @@ class Sim(mailsim.Week):
             self.cleanup_queue(t, qid, sender, sz, rcpts, spam)
             nr += len(rcpts)
             t += r.uniform(0.2, 1.5) if not spam else r.uniform(0.4, 3)
+        self.recv = None
         t += r.uniform(0.1, 1)
+        if self.exim and not msgs:
+            self.xemit(t, "no MAIL in SMTP connection from %s I=[%s]:%d "
+                       "D=%ds A=%s:%s C=EHLO,AUTH,QUIT" % (
+                           mailsim.exim_host(name, ip, pid), LIP, port,
+                           int(t - t0s), mailsim.AUTHN[method], user))
         return self.s_close(t, tag, pid, name, ip, port, 1, len(fails) + 1,
                             len(msgs), nr, True, tls)
 
@@ -574,11 +596,15 @@ class Sim(mailsim.Week):
         t, tag, pid = self.s_open(t, 25, name, ip, tls)
         t += r.uniform(0.2, 1.5)
         qid = self.qid()
-        self.emit(t, "%s %s[%d]: %s: client=%s[%s]" % (HOST, tag, pid, qid,
-                                                       name, ip))
+        if self.exim:
+            self.recv = (name, ip, 25, pid, None, None, tls)
+        else:
+            self.emit(t, "%s %s[%d]: %s: client=%s[%s]" % (HOST, tag, pid,
+                                                           qid, name, ip))
         t += r.uniform(0.1, 0.6)
         self.cleanup_queue(t, qid, sender, r.randint(2500, 120000), rcpts,
                            msgid=self.msgid(t, sender.split("@")[1]))
+        self.recv = None
         t += r.uniform(0.1, 0.5)
         return self.s_close(t, tag, pid, name, ip, 25, 0, 0, 1, len(rcpts),
                             True, tls)
@@ -587,21 +613,34 @@ class Sim(mailsim.Week):
         r = self.rng
         t, tag, pid = self.s_open(t, 25, "unknown", ip, False)
         t += r.uniform(0.3, 6)
+        xh = mailsim.exim_host("unknown", ip, pid)
         if kind == "ehlo":
+            if self.exim:
+                self.xemit(t, "SMTP connection from %s I=[%s]:25 lost" % (
+                    xh, LIP))
+                return
             self.emit(t, "%s %s[%d]: lost connection after EHLO from "
                       "unknown[%s]" % (HOST, tag, pid, ip))
             stats = "ehlo=1 commands=1"
         elif kind == "relay":
             rc = "%s%d@%s" % (r.choice(("info", "sales", "admin")),
                               r.randint(1, 99), r.choice(SPAM_FREEMAIL))
+            helo = r.choice(("User", "ylmf-pc", "[%s]" % ip))
+            if self.exim:
+                self.xemit(t, "H=(%s) %s I=[%s]:25 F=<%s> rejected RCPT "
+                           "<%s>: relay not permitted" % (helo, xh, LIP, rc,
+                                                          rc))
+                return
             self.emit(t, "%s %s[%d]: NOQUEUE: reject: RCPT from unknown[%s]: "
                       "454 4.7.1 <%s>: Relay access denied; from=<%s> to=<%s>"
                       " proto=ESMTP helo=<%s>" % (HOST, tag, pid, ip, rc, rc,
-                                                  rc, r.choice((
-                                                      "User", "ylmf-pc",
-                                                      "[%s]" % ip))))
+                                                  rc, helo))
             stats = "ehlo=1 mail=1 rcpt=0/1 rset=1 quit=1 commands=4/5"
         else:
+            if self.exim:
+                self.xemit(t, "SMTP connection from %s I=[%s]:25 lost" % (
+                    xh, LIP))
+                return
             self.emit(t, "%s %s[%d]: lost connection after CONNECT from "
                       "unknown[%s]" % (HOST, tag, pid, ip))
             stats = "commands=0/0"
@@ -640,11 +679,19 @@ class Sim(mailsim.Week):
                 self.stuck.setdefault(sender, []).append(qid)
             else:
                 te = t_arr + 5 * 86400 + r.uniform(100, 3000)
-                self.emit(te, "%s postfix/qmgr[%d]: %s: from=<%s>, "
-                          "status=expired, returned to sender" % (
-                              HOST, self.qmgr, qid, sender))
-                self.emit(te + 0.3, "%s postfix/qmgr[%d]: %s: removed" % (
-                    HOST, self.qmgr, qid))
+                if self.exim:
+                    # XXX Exim would log "** R: retry timeout exceeded" for
+                    # each recipient; Postfix logs no recipient here, and
+                    # the two variants are to count the same outcomes.
+                    self.xemit(te + 0.3, "%s Completed" % self.xid(qid, te))
+                else:
+                    self.emit(te, "%s postfix/qmgr[%d]: %s: from=<%s>, "
+                              "status=expired, returned to sender" % (
+                                  HOST, self.qmgr, qid, sender))
+                    self.emit(te + 0.3, "%s postfix/qmgr[%d]: %s: removed"
+                              % (HOST, self.qmgr, qid))
+        elif self.exim:
+            self.xemit(tend + 0.01, "%s Completed" % self.xid(qid, tend))
         else:
             self.emit(tend + 0.01, "%s postfix/qmgr[%d]: %s: removed" % (
                 HOST, self.qmgr, qid))
@@ -673,8 +720,14 @@ class Sim(mailsim.Week):
         pid = self.pid()
         for q in gone:
             t += 0.002
+            if self.exim:
+                self.xemit(t, "%s removed by root" % self.xid(q, t))
+                self.xemit(t, "%s Completed" % self.xid(q, t))
+                continue
             self.emit(t, "%s postfix/postsuper[%d]: %s: removed" % (HOST, pid,
                                                                    q))
+        if self.exim:
+            return
         self.emit(t, "%s postfix/postsuper[%d]: Deleted: %d message%s" % (
             HOST, pid, len(gone), "" if len(gone) == 1 else "s"))
 
@@ -854,22 +907,31 @@ class Sim(mailsim.Week):
         if kind == "nxdomain":
             tt += r.uniform(0.01, 0.3)
             for a in addrs:
-                self.emit(tt, "%s postfix/smtp[%d]: %s: to=<%s>, relay=none, "
-                          "%s, dsn=5.4.4, status=bounced (Host or domain name "
-                          "not found. Name service error for name=%s type=A: "
-                          "Host not found)" % (
-                              HOST, spid, qid, a,
-                              self.delays(t_arr, tt, 0), dom))
+                delays = self.delays(t_arr, tt, 0)
+                if self.exim:
+                    self.xemit(tt, "%s ** %s: Unrouteable address" % (
+                        self.xid(qid, tt), a))
+                else:
+                    self.emit(tt, "%s postfix/smtp[%d]: %s: to=<%s>, "
+                              "relay=none, %s, dsn=5.4.4, status=bounced "
+                              "(Host or domain name not found. Name service "
+                              "error for name=%s type=A: Host not found)" % (
+                                  HOST, spid, qid, a, delays, dom))
                 bounced.append(a)
             return tt, deferred, bounced
         if kind == "timeout":
             tt += 30
             for a in addrs:
-                self.emit(tt, "%s postfix/smtp[%d]: %s: to=<%s>, relay=none, "
-                          "%s, dsn=4.4.1, status=deferred (connect to %s[%s]"
-                          ":25: Connection timed out)" % (
-                              HOST, spid, qid, a,
-                              self.delays(t_arr, tt, 30), mx, mxip))
+                delays = self.delays(t_arr, tt, 30)
+                if self.exim:
+                    self.xemit(tt, "%s == %s R=dnslookup T=remote_smtp "
+                               "defer (110): Connection timed out" % (
+                                   self.xid(qid, tt), a))
+                else:
+                    self.emit(tt, "%s postfix/smtp[%d]: %s: to=<%s>, "
+                              "relay=none, %s, dsn=4.4.1, status=deferred "
+                              "(connect to %s[%s]:25: Connection timed out)"
+                              % (HOST, spid, qid, a, delays, mx, mxip))
                 deferred.append(a)
             return tt, deferred, bounced
         conn = r.uniform(0.05, 0.9)
@@ -891,10 +953,14 @@ class Sim(mailsim.Week):
                                          mx, mxip))
             else:
                 dsn, status, text = "2.0.0", "sent", self.ok_reply(kind, tt)
-            self.emit(tt, "%s postfix/smtp[%d]: %s: to=<%s>, relay=%s[%s]:25, "
-                      "%s, dsn=%s, status=%s (%s)" % (
-                          HOST, spid, qid, a, mx, mxip,
-                          self.delays(t_arr, tt, conn), dsn, status, text))
+            delays = self.delays(t_arr, tt, conn)
+            if self.exim:
+                self.exim_delivery(tt, qid, a, mx, mxip, status, text)
+            else:
+                self.emit(tt, "%s postfix/smtp[%d]: %s: to=<%s>, "
+                          "relay=%s[%s]:25, %s, dsn=%s, status=%s (%s)" % (
+                              HOST, spid, qid, a, mx, mxip, delays, dsn,
+                              status, text))
             if status == "deferred":
                 deferred.append(a)
             elif status == "bounced":

@@ -419,6 +419,14 @@ static const struct name_case name_cases[] = {
 	{ "maillog.-1", NULL, 0, 0 },
 	{ "Maillog", NULL, 0, 0 },
 	{ "", NULL, 0, 0 },
+	{ "mainlog", "mainlog", 0, 0 },
+	{ "mainlog.1", "mainlog", 0, 1 },
+	{ "mainlog.2.gz", "mainlog", 0, 2 },
+	{ "mainlog-20240107.gz", "mainlog", 20240107, 0 },
+	{ "exim_mainlog", "exim_mainlog", 0, 0 },
+	{ "exim_mainlog-20240107", "exim_mainlog", 20240107, 0 },
+	{ "rejectlog", NULL, 0, 0 },
+	{ "paniclog.1", NULL, 0, 0 },
 };
 
 Test(source, name_info_table)
