@@ -26,7 +26,7 @@ struct read_opts {
 	enum out_format			format;
 	bool				strict;
 	bool				pseudonymize;
-	struct pseudo			pseudo;		/* the key */
+	struct pseudo			pseudo;	/* the key */
 };
 
 /* Long option ids shared by the reading commands (above any short opt). */

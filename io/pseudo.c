@@ -86,7 +86,31 @@ pseudo_ip(const struct pseudo *ps, const struct ipaddr *in,
 static bool
 word_end(char c)
 {
-	return c == ' ' || c == '\t' || strchr("<>[](),;=\"'", c) != NULL;
+	return c == ' ' || c == '\t' || strchr("<>[](),;=\"'/?&", c) != NULL;
+}
+
+/*
+ * host_like - a word of letters, digits, '-', '_' and '.' with a dot
+ * inside it and a letter in it: a host name such as a relay's.
+ */
+static bool
+host_like(const char *p, size_t n)
+{
+	bool dot = false, alpha = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			alpha = true;
+		else if (c == '.' && i > 0 && i + 1 < n && p[i + 1] != '.')
+			dot = true;
+		else if (!(c >= '0' && c <= '9') && c != '-' && c != '_' &&
+		    c != '.')
+			return false;
+	}
+	return dot && alpha;
 }
 
 /* scrub_word - one word: a pseudonym, or the word itself. */
@@ -102,7 +126,9 @@ scrub_word(const struct pseudo *ps, struct sbuf *out, const char *p,
 	else if (n > 0 && ipaddr_parse(span_make(p, n), &a)) {
 		pseudo_ip(ps, &a, &b);
 		sbuf_adds(out, ipaddr_format(&b, buf));
-	} else
+	} else if (host_like(p, n))
+		sbuf_adds(out, pseudo_name(ps, 'h', p, n, buf));
+	else
 		sbuf_add(out, p, n);
 }
 

@@ -55,8 +55,10 @@ void	pseudo_ip(const struct pseudo *, const struct ipaddr *in,
 /*
  * pseudo_scrub - append free text (a remote reply, a sender, a message
  * id) to out with every word holding an '@' replaced by its 'u'
- * pseudonym and every address literal by its pseudonym.  Words are split
- * at blanks and <>[](),;=" and '.  The rest is copied as it is: the
+ * pseudonym, every address literal by its pseudonym, and every host name
+ * (letters, digits, '-', '_' and an inner dot) by its 'h' pseudonym,
+ * the one the same name gets as a reverse name.  Words are split
+ * at blanks and <>[](),;="'/?& (so an address in a URL is found too).  The rest is copied as it is: the
  * caller escapes the result for its medium.
  */
 void	pseudo_scrub(const struct pseudo *, struct sbuf *out, const char *p,

@@ -34,9 +34,9 @@ compress(uint32_t h[8], const uint8_t *p)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (i = 16; i < 64; i++)
-		w[i] = w[i - 16] + w[i - 7] + (ROR(w[i - 15], 7) ^
-		    ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) + (ROR(w[i - 2], 17) ^
-		    ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
+		w[i] = w[i - 16] + w[i - 7] +
+		    (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
+		    (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
 	a = h[0], b = h[1], c = h[2], d = h[3];
 	e = h[4], f = h[5], g = h[6], hh = h[7];
 	for (i = 0; i < 64; i++) {
