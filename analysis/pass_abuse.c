@@ -68,7 +68,7 @@ struct net {
 struct acct {
 	struct net	*net;
 	size_t		 nnet, cap;
-	uint32_t	*slot;		/* net index + 1 by key, past NET_SCAN */
+	uint32_t	*slot;		/* net index + 1, past NET_SCAN */
 	size_t		 nslot;		/* a power of two */
 	uint32_t	 crack_at;	/* first suspect login, 0 = none */
 	uint32_t	 fails, attack_first, attack_last;

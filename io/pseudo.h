@@ -58,8 +58,9 @@ void	pseudo_ip(const struct pseudo *, const struct ipaddr *in,
  * pseudonym, every address literal by its pseudonym, and every host name
  * (letters, digits, '-', '_' and an inner dot) by its 'h' pseudonym,
  * the one the same name gets as a reverse name.  Words are split
- * at blanks and <>[](),;="'/?& (so an address in a URL is found too).  The rest is copied as it is: the
- * caller escapes the result for its medium.
+ * at blanks and <>[](),;="'/?& (so an address in a URL is found too).
+ * The rest is copied as it is: the caller escapes the result for its
+ * medium.
  */
 void	pseudo_scrub(const struct pseudo *, struct sbuf *out, const char *p,
     size_t len);

@@ -29,7 +29,8 @@
 
 enum shape {
 	LONG_LINE,	/* n MiB, one line, no newline but a last line */
-	ACCOUNT_IPS,	/* n failures of one account, each from a new address */
+	ACCOUNT_IPS,	/* n failures of one account, each from a new
+			 * address */
 	ACCOUNTS,	/* n failures, each of a new account */
 	IP_SESSIONS,	/* n Postfix sessions of one address */
 	LOGIN_NETS,	/* n logins of one account, each from a new network,

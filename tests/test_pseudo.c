@@ -80,25 +80,25 @@ Test(pseudo, hmac_rfc4231_vectors)
 		const char	*msg;
 		const char	*want;
 	} tc[] = {
-		{ 0x0b, 20, NULL, 0, 8, "Hi There", "b0344c61d8db38535ca8afceaf0b"
-		    "f12b881dc200c9833da726e9376c2e32cff7" },
+		{ 0x0b, 20, NULL, 0, 8, "Hi There", "b0344c61d8db38535ca8afce"
+		    "af0bf12b881dc200c9833da726e9376c2e32cff7" },
 		{ 0, 4, "Jefe", 0, 28, "what do ya want for nothing?",
 		    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b9"
 		    "64ec3843" },
 		{ 0xaa, 20, NULL, 0xdd, 50, NULL, "773ea91e36800e46854db8ebd09"
 		    "181a72959098b3ef8c122d9635514ced565fe" },
-		{ 0, 25, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
-		    "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19", 0xcd, 50,
-		    NULL, "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e"
-		    "3ff46729665b" },
+		{ 0, 25, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c"
+		    "\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19",
+		    0xcd, 50, NULL, "82558a389a443c0ea4cc819899f2083a85f0faa3e"
+		    "578f8077a2e3ff46729665b" },
 		{ 0xaa, 131, NULL, 0, 54, "Test Using Larger Than Block-Size "
 		    "Key - Hash Key First", "60e431591ee0b67f0d8a26aacbf5b77f8e"
 		    "0bc6213728c5140546040f0ee37f54" },
 		{ 0xaa, 131, NULL, 0, 152, "This is a test using a larger than "
 		    "block-size key and a larger than block-size data. The key "
 		    "needs to be hashed before being used by the HMAC algorithm"
-		    ".", "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51"
-		    "535c3a35e2" },
+		    ".", "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7"
+		    "f51535c3a35e2" },
 	};
 	size_t i;
 
@@ -514,8 +514,8 @@ one_to_one(struct pair *v, size_t n, const char *what)
 	qsort(v, n, sizeof(*v), by_ps);
 	for (i = 1; i < n; i++)
 		if (strcmp(v[i].ps, v[i - 1].ps) == 0)
-			cr_expect_str_eq(v[i].real, v[i - 1].real, "two %ss map "
-			    "to %s", what, v[i].ps);
+			cr_expect_str_eq(v[i].real, v[i - 1].real, "two %ss "
+			    "map to %s", what, v[i].ps);
 	for (i = 1; i < n; i++)
 		multi += strcmp(v[i].ps, v[i - 1].ps) != 0 ? 0 : 1;
 	return multi;
@@ -537,7 +537,8 @@ Test(pseudo, networks_kept_one_to_one, .timeout = 120)
 	addr = calloc(tr.nrows + 1, sizeof(*addr));
 	net = calloc(tr.nrows + 1, sizeof(*net));
 	for (r = 0; r < tr.nrows; r++) {
-		const char *x = tbl_get(&tr, r, "ip"), *y = tbl_get(&tp, r, "ip");
+		const char *x = tbl_get(&tr, r, "ip");
+		const char *y = tbl_get(&tp, r, "ip");
 		unsigned a[4], b[4];
 
 		cr_expect_eq(x[0] == '\0', y[0] == '\0');
