@@ -409,7 +409,10 @@ secrets_load(struct secrets *s, const char *events_csv)
 	free(vocab.v);
 }
 
-/* leaks - the tokens of a file that are real values (0 when none). */
+/*
+ * leaks - the tokens of a file that are real values (0 when none); the
+ * first few are logged unless what is NULL.
+ */
 static size_t
 leaks(const struct secrets *s, const char *path, const char *what)
 {
@@ -421,7 +424,7 @@ leaks(const struct secrets *s, const char *path, const char *what)
 		n = strlen(tok);
 		while (n > 0 && (tok[n - 1] == '.' || tok[n - 1] == ':'))
 			tok[--n] = '\0';
-		if (secret_has(s, tok) && found++ < 5)
+		if (secret_has(s, tok) && found++ < 5 && what != NULL)
 			cr_log_error("%s: real value '%s' in the output", what,
 			    tok);
 	}
@@ -449,7 +452,7 @@ Test(pseudo, no_real_name_or_address_in_any_output, .timeout = 240)
 	/* The check can fail: without the option the values are there. */
 	cr_assert_eq(run("'%s' report -q '%s/demo' > '%s'", bin(), td(), out),
 	    0);
-	cr_expect_gt(leaks(&s, out, "(control) report"), 5);
+	cr_expect_gt(leaks(&s, out, NULL), 5);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		rc = run("'%s' %s -q --pseudonymize '" KEY "' '%s/demo' > '%s'",
 		    bin(), cmds[i], td(), out);
