@@ -68,6 +68,8 @@ struct net {
 struct acct {
 	struct net	*net;
 	size_t		 nnet, cap;
+	uint32_t	*slot;		/* net index + 1, past NET_SCAN */
+	size_t		 nslot;		/* a power of two */
 	uint32_t	 crack_at;	/* first suspect login, 0 = none */
 	uint32_t	 fails, attack_first, attack_last;
 	uint32_t	 fail_ip[8];
@@ -106,15 +108,64 @@ net_key(const struct timeline *tl, uint32_t ip)
 	return (2ULL << 62) | k;
 }
 
+/*
+ * An account's networks are searched by a scan while there are few (most
+ * accounts have one to three) and through a hash index past NET_SCAN, so
+ * that an account logged into from a million networks costs linear time,
+ * not quadratic (tests/test_bounds.c).
+ */
+#define NET_SCAN	16
+
+static size_t
+net_slot0(uint64_t key, size_t nslot)
+{
+	return (size_t)(key * 0x9e3779b97f4a7c15ULL >> 24) & (nslot - 1);
+}
+
 static struct net *
 find_net(struct acct *ac, uint64_t key)
 {
 	size_t i;
 
-	for (i = 0; i < ac->nnet; i++)
-		if (ac->net[i].key == key)
-			return &ac->net[i];
+	if (ac->slot == NULL) {
+		for (i = 0; i < ac->nnet; i++)
+			if (ac->net[i].key == key)
+				return &ac->net[i];
+		return NULL;
+	}
+	for (i = net_slot0(key, ac->nslot); ac->slot[i] != 0;
+	    i = (i + 1) & (ac->nslot - 1))
+		if (ac->net[ac->slot[i] - 1].key == key)
+			return &ac->net[ac->slot[i] - 1];
 	return NULL;
+}
+
+/* index_net - enter net[k] in the index, growing it to stay half empty. */
+static void
+index_net(struct acct *ac, size_t k)
+{
+	size_t i, j;
+
+	if (ac->nnet <= NET_SCAN)
+		return;
+	if (ac->nnet * 2 > ac->nslot) {
+		free(ac->slot);
+		ac->nslot = 64;
+		while (ac->nslot < ac->nnet * 4)
+			ac->nslot *= 2;
+		ac->slot = xcalloc(ac->nslot, sizeof(*ac->slot));
+		for (j = 0; j < ac->nnet; j++) {
+			for (i = net_slot0(ac->net[j].key, ac->nslot);
+			    ac->slot[i] != 0; i = (i + 1) & (ac->nslot - 1))
+				;
+			ac->slot[i] = (uint32_t)j + 1;
+		}
+		return;
+	}
+	for (i = net_slot0(ac->net[k].key, ac->nslot); ac->slot[i] != 0;
+	    i = (i + 1) & (ac->nslot - 1))
+		;
+	ac->slot[i] = (uint32_t)k + 1;
 }
 
 static struct net *
@@ -126,7 +177,9 @@ add_net(struct acct *ac, uint64_t key)
 	}
 	memset(&ac->net[ac->nnet], 0, sizeof(ac->net[0]));
 	ac->net[ac->nnet].key = key;
-	return &ac->net[ac->nnet++];
+	ac->nnet++;
+	index_net(ac, ac->nnet - 1);
+	return &ac->net[ac->nnet - 1];
 }
 
 static bool
@@ -386,26 +439,32 @@ mass_first_day(const struct ctx *c, struct acct *ac, const uint32_t *mv,
     size_t nm)
 {
 	const struct timeline *tl = c->tl;
+	uint64_t (*sum)[3] = xcalloc(ac->nnet + 1, sizeof(*sum));
 	size_t i, k;
 
+	/* One walk over the messages, each added to its own network's
+	 * first day: linear, however many networks the account has. */
+	for (k = 0; k < nm; k++) {
+		const struct message *m = &tl->ledger.msg[mv[k]];
+		const struct net *nt = find_net(ac, net_key(tl, m->ip));
+
+		if (nt == NULL || m->when < nt->first ||
+		    m->when > nt->first + DAY)
+			continue;
+		i = (size_t)(nt - ac->net);
+		sum[i][0] += msg_rcpt(m);
+		sum[i][1] += m->bounced;
+		sum[i][2] += m->dnsbl;
+	}
 	for (i = 0; i < ac->nnet; i++) {
 		struct net *nt = &ac->net[i];
 		const struct ip_origin *o = &c->origin[nt->first_ip];
-		uint64_t rcpt = 0, bounced = 0, dnsbl = 0;
+		uint64_t rcpt = sum[i][0], bounced = sum[i][1];
+		uint64_t dnsbl = sum[i][2];
 		bool odd;
 
 		if (nt->status != NET_PENDING && !nt->tentative)
 			continue;
-		for (k = 0; k < nm; k++) {
-			const struct message *m = &tl->ledger.msg[mv[k]];
-
-			if (m->when < nt->first || m->when > nt->first + DAY ||
-			    net_key(tl, m->ip) != nt->key)
-				continue;
-			rcpt += msg_rcpt(m);
-			bounced += m->bounced;
-			dnsbl += m->dnsbl;
-		}
 		odd = (o->cc[0] != '\0' && c->home_cc[0] != '\0' &&
 		    strcmp(o->cc, c->home_cc) != 0) || o->cloud ||
 		    bounced * 5 >= rcpt || dnsbl > 0;
@@ -417,6 +476,7 @@ mass_first_day(const struct ctx *c, struct acct *ac, const uint32_t *mv,
 				ac->crack_at = nt->first;
 		}
 	}
+	free(sum);
 }
 
 /* add_abuse_ip - remember a few abuse addresses of a finding. */
@@ -931,6 +991,7 @@ abuse_run(const struct timeline *tl, const struct abuse_opts *o,
 	memcpy(rep->home_cc, c.home_cc, sizeof(rep->home_cc));
 	for (a = 1; a < na; a++) {
 		free(acs[a].net);
+		free(acs[a].slot);
 		free(acs[a].ok_ip);
 	}
 	free(acs);

@@ -187,17 +187,18 @@ day_text(int64_t t, char *buf)
 /* story - two lines on one account. */
 static void
 story(struct sbuf *sb, const struct timeline *tl,
-    const struct abuse_report *rep, const struct finding *f)
+    const struct abuse_report *rep, const struct pseudo *ps,
+    const struct finding *f)
 {
-	const char *acct = timeline_account(tl, f->account);
+	char t[40], ip[IPADDR_STRLEN], pn[PSEUDO_STRLEN];
+	const char *acct = shown_account(tl, ps, f->account, pn);
 	const struct ip_origin *o = &rep->origin[f->crack_ip];
-	char t[40], ip[IPADDR_STRLEN];
-	const struct ipaddr *addr = timeline_ip(tl, f->crack_ip);
+	const char *addr = shown_ip(tl, ps, f->crack_ip, ip);
 
 	sbuf_addf(sb, "  %-8s ", verdict_name(f->verdict));
 	escape_text(sb, acct, strlen(acct), 60);
 	sbuf_addf(sb, "\n           %s from %s%s%s%s", f->fails > 0 ?
-	    "cracked" : "suspect login", addr ? ipaddr_format(addr, ip) : "?",
+	    "cracked" : "suspect login", addr[0] ? addr : "?",
 	    o->cc[0] ? " (" : "", o->cc, o->cc[0] ? ")" : "");
 	sbuf_addf(sb, " on %s", day_text(f->cracked_at, t));
 	if (f->messages > 0)
@@ -348,7 +349,7 @@ write_text(const struct timeline *tl, const struct abuse_report *rep,
 			if (!any)
 				sbuf_addf(&sb, "\n%s\n", title[pass]);
 			any = true;
-			story(&sb, tl, rep, it[i].f);
+			story(&sb, tl, rep, read_opts_pseudo(&a->ro), it[i].f);
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -366,10 +367,11 @@ write_text(const struct timeline *tl, const struct abuse_report *rep,
 }
 
 static int
-write_csv(const struct timeline *tl, const struct item *it, size_t n)
+write_csv(const struct timeline *tl, const struct item *it, size_t n,
+    const struct pseudo *ps)
 {
 	struct csv_out c;
-	char t[40], u[40], ip[IPADDR_STRLEN];
+	char t[40], u[40], ip[IPADDR_STRLEN], pn[PSEUDO_STRLEN];
 	size_t i;
 	int rc;
 
@@ -378,15 +380,14 @@ write_csv(const struct timeline *tl, const struct item *it, size_t n)
 	    "crack_ip,messages,recipients,bounced,dnsbl_rejects");
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct finding *f = it[i].f;
-		const char *acct = timeline_account(tl, f->account);
-		const struct ipaddr *addr = timeline_ip(tl, f->crack_ip);
+		const char *acct = shown_account(tl, ps, f->account, pn);
 
 		csv_out_text(&c, acct, strlen(acct));
 		csv_out_str(&c, verdict_name(f->verdict));
 		csv_out_str(&c, it[i].is_new ? "new" : "ongoing");
 		csv_out_str(&c, scan_format_time(f->cracked_at, false, 0, t));
 		csv_out_str(&c, scan_format_time(activity(f), false, 0, u));
-		csv_out_str(&c, addr ? ipaddr_format(addr, ip) : "");
+		csv_out_str(&c, shown_ip(tl, ps, f->crack_ip, ip));
 		csv_out_u64(&c, f->messages);
 		csv_out_u64(&c, f->recipients);
 		csv_out_u64(&c, f->bounced);
@@ -508,7 +509,8 @@ run(struct audit *a, struct source_list *files, struct state *st)
 	if (rc == EXIT_DATAERR && tl.stats.lines > 0)
 		rc = EXIT_OK;		/* a quiet week is not an error */
 	if (rc == EXIT_OK && (nnew > 0 || a->always))
-		w = a->ro.format == FMT_CSV ? write_csv(&tl, it, n) :
+		w = a->ro.format == FMT_CSV ? write_csv(&tl, it, n,
+		    read_opts_pseudo(&a->ro)) :
 		    write_text(&tl, &rep, a, it, n);
 	if (w != 0)
 		rc = EXIT_IOERR;

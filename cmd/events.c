@@ -25,20 +25,31 @@ static const char csv_header[] = "time,host,service,event,account,ip,"
     "file,line";
 
 struct events_out {
-	enum out_format	fmt;
-	struct csv_out	csv;
-	struct sbuf	text;
+	enum out_format		 fmt;
+	struct csv_out		 csv;
+	struct sbuf		 text;
+	const struct pseudo	*ps;		/* NULL: real names */
+	struct sbuf		 detail;	/* the detail, scrubbed */
+};
+
+/* The fields that name people or hosts, as they are to be printed. */
+struct shown {
+	struct span	account, cname, rcpt, detail;
+	char		ip[IPADDR_STRLEN];
+	char		abuf[PSEUDO_STRLEN], cbuf[PSEUDO_STRLEN];
 };
 
 /* ip_text - the event's client address as text ("" when none). */
 static const char *
-ip_text(const struct raw_event *ev, char *buf)
+ip_text(const struct events_out *o, const struct raw_event *ev, char *buf)
 {
+	struct ipaddr p;
+
 	if (!ev->has_ip) {
 		buf[0] = '\0';
 		return buf;
 	}
-	return ipaddr_format(&ev->ip, buf);
+	return ipaddr_format(pseudo_addr(o->ps, &ev->ip, &p), buf);
 }
 
 /* delivery_like - events whose client_name span holds a recipient. */
@@ -48,33 +59,56 @@ delivery_like(const struct raw_event *ev)
 	return ev->kind == EV_DELIVERY || ev->kind == EV_DNSBL;
 }
 
+/*
+ * shown - the account, address, reverse name or recipient, and detail
+ * of an event, pseudonymized when o->ps is set.  "unknown" (Postfix has
+ * no reverse name) is not a name and stays.
+ */
+static void
+shown(struct events_out *o, const struct raw_event *ev, struct shown *sh)
+{
+	struct span none = SPAN_NULL, cn = ev->client_name;
+
+	sh->account = pseudo_span(o->ps, 'u', ev->account, sh->abuf);
+	ip_text(o, ev, sh->ip);
+	sh->rcpt = sh->cname = none;
+	if (delivery_like(ev))
+		sh->rcpt = pseudo_span(o->ps, 'u', cn, sh->cbuf);
+	else
+		sh->cname = span_eq(cn, "unknown") ? cn :
+		    pseudo_span(o->ps, 'h', cn, sh->cbuf);
+	sh->detail = ev->detail;
+	if (o->ps != NULL && ev->detail.len > 0) {
+		sbuf_reset(&o->detail);
+		pseudo_scrub(o->ps, &o->detail, ev->detail.p, ev->detail.len);
+		sh->detail = span_make(o->detail.buf, o->detail.len);
+	}
+}
+
 static int
 row_csv(struct events_out *o, const struct scan_event *se)
 {
 	const struct raw_event *ev = se->ev;
 	struct csv_out *c = &o->csv;
-	char tbuf[40], ipbuf[IPADDR_STRLEN];
-	struct span none = SPAN_NULL, rcpt = none, cname = ev->client_name;
+	char tbuf[40];
+	struct shown sh;
 
-	if (delivery_like(ev)) {
-		rcpt = ev->client_name;
-		cname = none;
-	}
+	shown(o, ev, &sh);
 	csv_out_str(c, scan_format_time(se->when, se->env->t.has_off,
 	    se->env->t.off_min, tbuf));
 	csv_out_text(c, se->env->host.p, se->env->host.len);
 	csv_out_text(c, se->service, strlen(se->service));
 	csv_out_str(c, event_kind_name(ev->kind));
-	csv_out_text(c, ev->account.p, ev->account.len);
-	csv_out_str(c, ip_text(ev, ipbuf));
-	csv_out_text(c, cname.p, cname.len);
+	csv_out_text(c, sh.account.p, sh.account.len);
+	csv_out_str(c, sh.ip);
+	csv_out_text(c, sh.cname.p, sh.cname.len);
 	csv_out_u64(c, se->count);
 	csv_out_text(c, ev->queue_id.p, ev->queue_id.len);
 	csv_out_text(c, ev->session.p, ev->session.len);
 	csv_out_text(c, ev->method.p, ev->method.len);
 	csv_out_text(c, ev->status.p, ev->status.len);
-	csv_out_text(c, rcpt.p, rcpt.len);
-	csv_out_text(c, ev->detail.p, ev->detail.len);
+	csv_out_text(c, sh.rcpt.p, sh.rcpt.len);
+	csv_out_text(c, sh.detail.p, sh.detail.len);
 	csv_out_text(c, se->file, strlen(se->file));
 	csv_out_u64(c, se->line);
 	return csv_out_end(c);
@@ -95,9 +129,11 @@ row_text(struct events_out *o, const struct scan_event *se)
 {
 	const struct raw_event *ev = se->ev;
 	struct sbuf *sb = &o->text;
-	char tbuf[40], ipbuf[IPADDR_STRLEN];
+	char tbuf[40];
 	bool dl = delivery_like(ev);
+	struct shown sh;
 
+	shown(o, ev, &sh);
 	sbuf_reset(sb);
 	sbuf_adds(sb, scan_format_time(se->when, se->env->t.has_off,
 	    se->env->t.off_min, tbuf));
@@ -108,16 +144,16 @@ row_text(struct events_out *o, const struct scan_event *se)
 		sbuf_addc(sb, '-');
 	sbuf_addf(sb, " %-11s %-12s", se->service[0] ? se->service : "-",
 	    event_kind_name(ev->kind));
-	field(sb, "account", ev->account);
+	field(sb, "account", sh.account);
 	if (ev->has_ip)
-		sbuf_addf(sb, " ip=%s", ip_text(ev, ipbuf));
-	field(sb, dl ? "to" : "name", ev->client_name);
+		sbuf_addf(sb, " ip=%s", sh.ip);
+	field(sb, dl ? "to" : "name", dl ? sh.rcpt : sh.cname);
 	if (se->count != 1)
 		sbuf_addf(sb, " count=%u", se->count);
 	field(sb, "qid", ev->queue_id);
 	field(sb, "method", ev->method);
 	field(sb, "status", ev->status);
-	field(sb, "detail", ev->detail);
+	field(sb, "detail", sh.detail);
 	sbuf_addc(sb, ' ');
 	escape_text(sb, se->file, strlen(se->file), 0);
 	sbuf_addf(sb, ":%llu\n", (unsigned long long)se->line);
@@ -172,8 +208,10 @@ cmd_events(int argc, char **argv)
 		return rc;
 	memset(&out, 0, sizeof(out));
 	out.fmt = ro.format;
+	out.ps = read_opts_pseudo(&ro);
 	csv_out_init(&out.csv, stdout);
 	sbuf_init(&out.text);
+	sbuf_init(&out.detail);
 	diag_set_progress(true);
 	if (ro.format == FMT_CSV && csv_out_header(&out.csv, csv_header) != 0)
 		rc = -1;
@@ -181,6 +219,7 @@ cmd_events(int argc, char **argv)
 		rc = scan_run(&files, &ro.scan, on_event, &out, &st);
 	csv_out_release(&out.csv);
 	sbuf_release(&out.text);
+	sbuf_release(&out.detail);
 	source_list_release(&files);
 	if (rc != 0)
 		return finish_stdout(EXIT_IOERR);

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/timeline.h"
 #include "io/diag.h"
 #include "io/sbuf.h"
+
+#define KEY_FILE_MAX	4096	/* bytes of a key file */
 
 void
 read_opts_init(struct read_opts *ro)
@@ -86,6 +89,109 @@ parse_jobs(const char *arg, int *out)
 	return true;
 }
 
+/* set_key - take a key for --pseudonymize; warn when it is short. */
+static void
+set_key(struct read_opts *ro, const char *key, size_t len)
+{
+	if (ro->pseudonymize)
+		pseudo_release(&ro->pseudo);
+	pseudo_init(&ro->pseudo, key, len);
+	ro->pseudonymize = true;
+	if (len < PSEUDO_KEY_SHORT)
+		diag_warn(NULL, 0, "the pseudonymization key has only %zu "
+		    "bytes: whoever guesses it can undo the pseudonyms (use "
+		    "%d or more random bytes)", len, PSEUDO_KEY_SHORT);
+}
+
+/*
+ * key_arg - --pseudonymize KEY.  The key is then blanked in argv, so
+ * that ps(1) shows it only for the moment before (--pseudonymize-key-file
+ * avoids even that).
+ */
+static int
+key_arg(struct read_opts *ro, char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (len == 0) {
+		diag_error(NULL, 0, "--pseudonymize wants a non-empty key");
+		return -1;
+	}
+	set_key(ro, arg, len);
+	memset(arg, 'x', len);
+	return 1;
+}
+
+/* key_file - --pseudonymize-key-file FILE: its bytes, less a final EOL. */
+static int
+key_file(struct read_opts *ro, const char *path)
+{
+	char buf[KEY_FILE_MAX + 1];
+	FILE *fp;
+	size_t n;
+	int err = 0;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		diag_error(NULL, 0, "cannot open key file '%s': %s",
+		    diag_quote(path, strlen(path)), strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf), fp);
+	if (ferror(fp))
+		err = errno;
+	fclose(fp);
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if (err != 0 || n == 0 || n > KEY_FILE_MAX)
+		diag_error(NULL, 0, "key file '%s': %s",
+		    diag_quote(path, strlen(path)), err ? strerror(err) :
+		    n == 0 ? "empty" : "longer than 4096 bytes");
+	else
+		set_key(ro, buf, n);
+	memset(buf, 0, sizeof(buf));
+	return err != 0 || n == 0 || n > KEY_FILE_MAX ? -1 : 1;
+}
+
+const struct pseudo *
+read_opts_pseudo(const struct read_opts *ro)
+{
+	return ro->pseudonymize ? &ro->pseudo : NULL;
+}
+
+const char *
+shown_account(const struct timeline *tl, const struct pseudo *ps,
+    uint32_t id, char buf[PSEUDO_STRLEN])
+{
+	return pseudo_str(ps, 'u', timeline_account(tl, id), buf);
+}
+
+const char *
+shown_ip(const struct timeline *tl, const struct pseudo *ps, uint32_t id,
+    char buf[IPADDR_STRLEN])
+{
+	const struct ipaddr *a = timeline_ip(tl, id);
+	struct ipaddr p;
+
+	if (a == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	return ipaddr_format(pseudo_addr(ps, a, &p), buf);
+}
+
+const char *
+shown_ip_name(const struct timeline *tl, const struct pseudo *ps,
+    uint32_t id, char buf[PSEUDO_STRLEN])
+{
+	const char *name = timeline_ip_name(tl, id);
+
+	if (strcmp(name, "unknown") == 0)
+		return name;
+	return pseudo_str(ps, 'h', name, buf);
+}
+
 int
 read_opts_handle(struct read_opts *ro, int c, const char *arg)
 {
@@ -121,6 +227,10 @@ read_opts_handle(struct read_opts *ro, int c, const char *arg)
 			return -1;
 		}
 		return 1;
+	case OPT_PSEUDONYMIZE:
+		return key_arg(ro, (char *)arg);
+	case OPT_PSEUDO_KEY_FILE:
+		return key_file(ro, arg);
 	case 'q':
 		diag_set_quiet(true);
 		return 1;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "analysis/scan.h"
+#include "io/pseudo.h"
 #include "io/source.h"
 
 enum out_format {
@@ -24,6 +25,8 @@ struct read_opts {
 	struct service_map_entry	smap[MAX_SERVICE_MAP];
 	enum out_format			format;
 	bool				strict;
+	bool				pseudonymize;
+	struct pseudo			pseudo;	/* the key */
 };
 
 /* Long option ids shared by the reading commands (above any short opt). */
@@ -35,6 +38,8 @@ enum {
 	OPT_STRICT,
 	OPT_FORMAT,
 	OPT_HELP,
+	OPT_PSEUDONYMIZE,
+	OPT_PSEUDO_KEY_FILE,
 	OPT_READ_MAX,
 };
 
@@ -49,6 +54,9 @@ enum {
 	{ "service-map", required_argument, NULL, OPT_SERVICE_MAP }, \
 	{ "strict", no_argument, NULL, OPT_STRICT }, \
 	{ "jobs", required_argument, NULL, 'j' }, \
+	{ "pseudonymize", required_argument, NULL, OPT_PSEUDONYMIZE }, \
+	{ "pseudonymize-key-file", required_argument, NULL, \
+	    OPT_PSEUDO_KEY_FILE }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, OPT_HELP }
@@ -60,6 +68,26 @@ void	read_opts_init(struct read_opts *);
  * when c is not a shared option, -1 after printing a usage error.
  */
 int	read_opts_handle(struct read_opts *, int c, const char *arg);
+
+/*
+ * read_opts_pseudo - the key of --pseudonymize for the pseudo_* calls of
+ * io/pseudo.h, or NULL when names are printed as they are.
+ */
+const struct pseudo *read_opts_pseudo(const struct read_opts *);
+
+struct timeline;
+
+/*
+ * shown_account, shown_ip, shown_ip_name - a timeline value as it is to
+ * be printed: itself, or with ps set its pseudonym, written to buf.  An
+ * address id of 0 gives "".  "unknown" (no reverse name) stays itself.
+ */
+const char *shown_account(const struct timeline *, const struct pseudo *ps,
+    uint32_t id, char buf[PSEUDO_STRLEN]);
+const char *shown_ip(const struct timeline *, const struct pseudo *ps,
+    uint32_t id, char buf[IPADDR_STRLEN]);
+const char *shown_ip_name(const struct timeline *, const struct pseudo *ps,
+    uint32_t id, char buf[PSEUDO_STRLEN]);
 
 /* parse_format - "csv" or "text"; false otherwise. */
 bool	parse_format(const char *arg, enum out_format *out);

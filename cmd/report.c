@@ -40,17 +40,6 @@ when_text(uint32_t t, char *buf)
 	return scan_format_time(t, false, 0, buf);
 }
 
-static const char *
-ip_text(const struct timeline *tl, uint32_t ip, char *buf)
-{
-	const struct ipaddr *a = timeline_ip(tl, ip);
-
-	if (a == NULL) {
-		buf[0] = '\0';
-		return buf;
-	}
-	return ipaddr_format(a, buf);
-}
 
 /* where - "file:line" of an event (the evidence). */
 static void
@@ -79,11 +68,12 @@ where_msg(struct sbuf *sb, const struct timeline *tl, uint32_t m)
 }
 
 static int
-write_csv(const struct timeline *tl, const struct abuse_report *rep)
+write_csv(const struct timeline *tl, const struct abuse_report *rep,
+    const struct pseudo *ps)
 {
 	struct csv_out c;
 	struct sbuf sb = SBUF_INIT;
-	char t[40], ip[IPADDR_STRLEN];
+	char t[40], ip[IPADDR_STRLEN], pn[PSEUDO_STRLEN];
 	size_t i, k;
 	int rc;
 
@@ -91,19 +81,19 @@ write_csv(const struct timeline *tl, const struct abuse_report *rep)
 	rc = csv_out_header(&c, csv_header);
 	for (i = 0; i < rep->nf && rc == 0; i++) {
 		const struct finding *f = &rep->f[i];
-		const char *acct = timeline_account(tl, f->account);
+		const char *acct = shown_account(tl, ps, f->account, pn);
 
 		csv_out_text(&c, acct, strlen(acct));
 		csv_out_str(&c, verdict_name(f->verdict));
 		csv_out_u64(&c, f->score);
 		csv_out_str(&c, when_text(f->cracked_at, t));
-		csv_out_str(&c, ip_text(tl, f->crack_ip, ip));
+		csv_out_str(&c, shown_ip(tl, ps, f->crack_ip, ip));
 		csv_out_str(&c, when_text(f->abuse_first, t));
 		csv_out_str(&c, when_text(f->abuse_last, t));
 		sbuf_reset(&sb);
 		for (k = 0; k < f->abuse_nips && k < FINDING_IPS; k++)
 			sbuf_addf(&sb, "%s%s", k ? " " : "",
-			    ip_text(tl, f->abuse_ip[k], ip));
+			    shown_ip(tl, ps, f->abuse_ip[k], ip));
 		if (f->abuse_nips > FINDING_IPS)
 			sbuf_addf(&sb, " +%u", f->abuse_nips - FINDING_IPS);
 		csv_out_str(&c, sb.buf);
@@ -156,13 +146,13 @@ story(struct sbuf *sb, uint32_t t, const char *fmt, ...)
 /* ip_story - "203.0.113.7 (cloud, US, AS14061)". */
 static void
 ip_story(struct sbuf *sb, const struct timeline *tl,
-    const struct abuse_report *rep, uint32_t ip)
+    const struct abuse_report *rep, const struct pseudo *ps, uint32_t ip)
 {
 	const struct ip_origin *o = &rep->origin[ip];
-	const char *name = timeline_ip_name(tl, ip);
-	char buf[IPADDR_STRLEN];
+	char buf[IPADDR_STRLEN], pn[PSEUDO_STRLEN];
+	const char *name = shown_ip_name(tl, ps, ip, pn);
 
-	sbuf_adds(sb, ip_text(tl, ip, buf));
+	sbuf_adds(sb, shown_ip(tl, ps, ip, buf));
 	sbuf_adds(sb, " (");
 	if (name[0] != '\0')
 		escape_text(sb, name, strlen(name), 48);
@@ -180,9 +170,11 @@ ip_story(struct sbuf *sb, const struct timeline *tl,
 /* account_block - the story of one flagged account, in time order. */
 static void
 account_block(struct sbuf *sb, const struct timeline *tl,
-    const struct abuse_report *rep, const struct finding *f)
+    const struct abuse_report *rep, const struct pseudo *ps,
+    const struct finding *f)
 {
-	const char *acct = timeline_account(tl, f->account);
+	char pn[PSEUDO_STRLEN];
+	const char *acct = shown_account(tl, ps, f->account, pn);
 	uint32_t k;
 
 	sbuf_addf(sb, "\n%s: ", verdict_name(f->verdict));
@@ -197,7 +189,7 @@ account_block(struct sbuf *sb, const struct timeline *tl,
 	}
 	story(sb, f->cracked_at, "%s from ", f->verdict == VERDICT_AT_RISK ||
 	    f->fails > 0 ? "cracked: login" : "suspect login");
-	ip_story(sb, tl, rep, f->crack_ip);
+	ip_story(sb, tl, rep, ps, f->crack_ip);
 	sbuf_addc(sb, '\n');
 	story(sb, 0, "  %s; ", f->why ? f->why : "");
 	where_event(sb, tl, f->crack_ev);
@@ -210,7 +202,7 @@ account_block(struct sbuf *sb, const struct timeline *tl,
 		    (char[40]){ 0 }));
 		for (k = 0; k < f->abuse_nips && k < FINDING_IPS; k++) {
 			story(sb, 0, "  ");
-			ip_story(sb, tl, rep, f->abuse_ip[k]);
+			ip_story(sb, tl, rep, ps, f->abuse_ip[k]);
 			sbuf_addc(sb, '\n');
 		}
 		if (f->abuse_nips > FINDING_IPS)
@@ -286,7 +278,8 @@ summary_text(struct sbuf *sb, const struct timeline *tl,
 }
 
 static int
-write_text(const struct timeline *tl, const struct abuse_report *rep)
+write_text(const struct timeline *tl, const struct abuse_report *rep,
+    const struct pseudo *ps)
 {
 	struct sbuf sb = SBUF_INIT;
 	size_t i;
@@ -294,7 +287,7 @@ write_text(const struct timeline *tl, const struct abuse_report *rep)
 
 	summary_text(&sb, tl, rep);
 	for (i = 0; i < rep->nf; i++)
-		account_block(&sb, tl, rep, &rep->f[i]);
+		account_block(&sb, tl, rep, ps, &rep->f[i]);
 	rc = fwrite(sb.buf, 1, sb.len, stdout) == sb.len ? 0 : -1;
 	sbuf_release(&sb);
 	return rc;
@@ -350,8 +343,9 @@ cmd_report(int argc, char **argv)
 		timeline_build(&tl, &files, &ro.scan);
 		source_list_release(&files);
 		abuse_run(&tl, &set.abuse, &rep);
-		r = ro.format == FMT_CSV ? write_csv(&tl, &rep) :
-		    write_text(&tl, &rep);
+		r = ro.format == FMT_CSV ? write_csv(&tl, &rep,
+		    read_opts_pseudo(&ro)) : write_text(&tl, &rep,
+		    read_opts_pseudo(&ro));
 		rc = r != 0 ? EXIT_IOERR : scan_exit_code(&ro, &tl.stats);
 		abuse_report_release(&rep);
 		timeline_release(&tl);

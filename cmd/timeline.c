@@ -40,19 +40,19 @@ the_message(const struct timeline *tl, uint32_t a, const struct event *e)
 
 /* event_line - one event: time, service, kind, address, host, evidence. */
 static void
-event_line(struct sbuf *sb, const struct timeline *tl, uint32_t a,
-    const struct event *e)
+event_line(struct sbuf *sb, const struct timeline *tl,
+    const struct pseudo *ps, uint32_t a, const struct event *e)
 {
-	char t[40], ip[IPADDR_STRLEN];
-	const struct ipaddr *addr = timeline_ip(tl, e->ip);
-	const char *name = timeline_ip_name(tl, e->ip);
+	char t[40], ip[IPADDR_STRLEN], pn[PSEUDO_STRLEN];
+	const char *addr = shown_ip(tl, ps, e->ip, ip);
+	const char *name = shown_ip_name(tl, ps, e->ip, pn);
 	const struct message *m;
 
 	sbuf_addf(sb, "%s %-11s %-12s", scan_format_time(e->when, false, 0, t),
 	    tl->services[e->service][0] ? tl->services[e->service] : "-",
 	    event_kind_name((enum ev_kind)e->kind));
-	if (addr != NULL)
-		sbuf_addf(sb, " ip=%s", ipaddr_format(addr, ip));
+	if (addr[0] != '\0')
+		sbuf_addf(sb, " ip=%s", addr);
 	/* Several hosts in the input: say which one logged the event. */
 	if (tl->nhosts > 1 && tl->hosts[e->host][0] != '\0') {
 		sbuf_adds(sb, " host=");
@@ -79,7 +79,8 @@ event_line(struct sbuf *sb, const struct timeline *tl, uint32_t a,
 
 /* plot - failures, logins and messages per hour (or day). */
 static int
-plot(const struct timeline *tl, uint32_t a, const char *out)
+plot(const struct timeline *tl, const struct pseudo *ps, uint32_t a,
+    const char *out)
 {
 	const uint32_t *v = tl->by_account + tl->account_start[a];
 	size_t n = tl->account_start[a + 1] - tl->account_start[a], k, np, p;
@@ -90,7 +91,7 @@ plot(const struct timeline *tl, uint32_t a, const char *out)
 	struct chart_in in = { 0 };
 	struct chart_opts co;
 	struct sbuf err = SBUF_INIT;
-	char (*lab)[40], (*tck)[16], buf[40];
+	char (*lab)[40], (*tck)[16], buf[40], pn[PSEUDO_STRLEN];
 	const char **label, **tick;
 	uint64_t *val;
 	int rc;
@@ -128,7 +129,7 @@ plot(const struct timeline *tl, uint32_t a, const char *out)
 	in.values = val;
 	chart_opts_init(&co);
 	co.ylabel = step == DAY ? "per day" : "per hour";
-	co.title = timeline_account(tl, a);
+	co.title = shown_account(tl, ps, a, pn);
 	if (!chart_format_from_path(out, &co.format))
 		rc = usage_error(USAGE_TIMELINE, "--plot wants a .png, .svg or "
 		    ".pdf file");
@@ -195,12 +196,12 @@ cmd_timeline(int argc, char **argv)
 		rc = EXIT_DATAERR;
 	}
 	for (k = 0; rc == EXIT_OK && k < n; k++)
-		event_line(&sb, &tl,
+		event_line(&sb, &tl, read_opts_pseudo(&ro),
 		    a, &tl.ev[tl.by_account[tl.account_start[a] + k]]);
 	if (rc == EXIT_OK && fwrite(sb.buf, 1, sb.len, stdout) != sb.len)
 		rc = EXIT_IOERR;
 	if (rc == EXIT_OK && plot_out != NULL)
-		rc = plot(&tl, a, plot_out);
+		rc = plot(&tl, read_opts_pseudo(&ro), a, plot_out);
 	sbuf_release(&sb);
 	timeline_release(&tl);
 	return finish_stdout(rc);
