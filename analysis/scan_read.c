@@ -81,6 +81,7 @@ publish(struct scan_reader *w)
 	if (w->rd != NULL)
 		c->bytes_out = reader_bytes_out(w->rd);
 	w->prod = (w->prod + 1) % REC_NCHUNK;
+	w->have_chunk = false;
 	w->published = true;
 	if (w->threaded) {
 		pthread_cond_broadcast(&w->cv);
@@ -88,12 +89,17 @@ publish(struct scan_reader *w)
 	}
 }
 
-/* writable - the chunk to write into, once stage two gave it back. */
+/*
+ * writable - the chunk to write into, once stage two gave it back.  Only
+ * taking a new chunk needs the lock: a chunk being written stays ours.
+ */
 static struct rec_chunk *
 writable(struct scan_reader *w)
 {
 	struct rec_chunk *c = &w->ring[w->prod];
 
+	if (w->have_chunk)
+		return c;
 	if (w->threaded) {
 		pthread_mutex_lock(&w->mu);
 		while (c->full && !w->stop)
@@ -104,6 +110,7 @@ writable(struct scan_reader *w)
 	}
 	if (c->buf == NULL)
 		c->buf = xmalloc(REC_CHUNK);
+	w->have_chunk = true;
 	return c;
 }
 
@@ -330,7 +337,6 @@ replay(struct scan_reader *w, uint64_t lineno, uint32_t n, bool has_at)
 	if (envelope_parse(copy.p, copy.len, &env, &why) != ENV_OK ||
 	    unwrap_repeat(&env) == 0)
 		return;
-	raw_event_clear(&ev);
 	if (dispatch(&env, &ev, &why) != PARSE_OK)
 		return;
 	ev.flags |= EVF_REPEATED;
@@ -397,7 +403,7 @@ one_line(struct scan_reader *w, struct span line, uint64_t lineno)
 		w->last_was_event = false;
 		return;
 	}
-	raw_event_clear(&ev);
+	/* Each parser clears the event first; no need to here. */
 	if ((ps = dispatch(&env, &ev, &why)) != PARSE_OK) {
 		emit_time(w, lineno, &env.t);
 		if (ps == PARSE_BAD)

@@ -109,6 +109,7 @@ struct scan_reader {
 	struct sbuf	 last_line;	/* the last event line */
 	bool		 last_was_event;
 	bool		 published;	/* a chunk went out in this step */
+	bool		 have_chunk;	/* ring[prod] is ours to write */
 	bool		 all_done;
 	uint64_t	 lines;		/* of the current file */
 	struct rec	*last_time;	/* a TIME record that may grow */
