@@ -357,3 +357,55 @@ Test(cli, demo_failures_match_generator_truth)
 	    "generator wrote %zu", nfail, want.nrows);
 	unlink(out);
 }
+
+/*
+ * -j: stage one of the scan on a thread of its own, decompression on
+ * threads of their own; the output must be the same bytes as with -j1,
+ * for every command and every kind of input (plain and gzip, Exim,
+ * journal JSON), and the diagnostics too.
+ */
+Test(cli, jobs_give_identical_output, .timeout = 240)
+{
+	static const char *const cmds[] = {
+		"events --format csv", "errors --by day --format csv",
+		"report --format csv", "timeline regine",
+	};
+	char inputs[4096];
+	size_t i, la, lb, ea, eb;
+	char *a, *b, *x, *y;
+	int j;
+
+	snprintf(inputs, sizeof(inputs), "'%s/demo' '%s/demo-exim' "
+	    "'%s/demo-journal/journal.json.gz'", td(), td(), td());
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		cr_assert_lt(run("'%s' %s -j1 %s > '%s' 2> '%s'", bin(),
+		    cmds[i], inputs, tmp_path("j1.out"), tmp_path("j1.err")),
+		    2);
+		a = slurp(tmp_path("j1.out"), &la);
+		x = slurp(tmp_path("j1.err"), &ea);
+		cr_assert_gt(la, 100, "%s: no output", cmds[i]);
+		for (j = 2; j <= 5; j += 3) {
+			cr_assert_lt(run("'%s' %s -j%d %s > '%s' 2> '%s'",
+			    bin(), cmds[i], j, inputs, tmp_path("jn.out"),
+			    tmp_path("jn.err")), 2);
+			b = slurp(tmp_path("jn.out"), &lb);
+			y = slurp(tmp_path("jn.err"), &eb);
+			cr_expect(la == lb && memcmp(a, b, la) == 0,
+			    "%s -j%d: output differs from -j1", cmds[i], j);
+			cr_expect(ea == eb && memcmp(x, y, ea) == 0,
+			    "%s -j%d: messages differ from -j1", cmds[i], j);
+			free(b);
+			free(y);
+		}
+		free(a);
+		free(x);
+	}
+}
+
+Test(cli, bad_jobs_exit_64)
+{
+	cr_expect_eq(run("'%s' events -j0 '%s/demo' >/dev/null 2>&1", bin(),
+	    td()), 64);
+	cr_expect_eq(run("'%s' events -j x '%s/demo' >/dev/null 2>&1", bin(),
+	    td()), 64);
+}
