@@ -599,6 +599,19 @@ on_begin(struct run *rn, const struct rec *r)
 	rn->k++;
 }
 
+/* print_kept - the reader's warnings, one per line, kept by stage one. */
+static void
+print_kept(const char *name, const char *text)
+{
+	const char *nl;
+
+	for (; *text != '\0'; text = nl + 1) {
+		if ((nl = strchr(text, '\n')) == NULL)
+			break;
+		diag_warn(name, 0, "%.*s", (int)(nl - text), text);
+	}
+}
+
 /* on_end - a file ends: checks, summary, counts. */
 static void
 on_end(struct run *rn, const struct rec *r)
@@ -606,6 +619,8 @@ on_end(struct run *rn, const struct rec *r)
 	struct filectx *fc = &rn->fc;
 
 	memcpy(&fc->info, rec_blob(r), sizeof(fc->info));
+	if (r->blob_len > sizeof(fc->info))
+		print_kept(fc->name, rec_blob(r) + sizeof(fc->info));
 	check_end(fc);
 	file_summary(fc, fc->info.lines);
 	rn->st->lines += fc->info.lines;

@@ -234,7 +234,7 @@ static void
 emit_file(struct scan_reader *w, enum rec_kind kind,
     const struct rec_file *fi, const char *msg)
 {
-	size_t mlen = msg != NULL ? strlen(msg) + 1 : 0;
+	size_t mlen = msg != NULL && *msg != '\0' ? strlen(msg) + 1 : 0;
 	struct rec *r;
 
 	if ((r = reserve(w, kind, sizeof(*fi) + mlen)) == NULL)
@@ -459,6 +459,7 @@ open_next(struct scan_reader *w)
 		fi.status = FILE_UNREADABLE;
 		emit_file(w, REC_BEGIN, &fi, err.buf);
 	} else {
+		reader_defer_warnings(w->rd);
 		if (w->prefetch)
 			reader_prefetch(w->rd);
 		fi.comp = reader_compression(w->rd);
@@ -486,7 +487,7 @@ close_file(struct scan_reader *w)
 	fi.bytes_in = reader_bytes_in(w->rd);
 	fi.bytes_out = reader_bytes_out(w->rd);
 	fi.damaged = reader_damaged(w->rd);
-	emit_file(w, REC_END, &fi, NULL);
+	emit_file(w, REC_END, &fi, reader_warnings(w->rd));
 	reader_free(w->rd);
 	w->rd = NULL;
 	w->last_time = NULL;

@@ -31,7 +31,8 @@
 
 enum rec_kind {
 	REC_BEGIN,	/* a file starts (blob: struct rec_file) */
-	REC_END,	/* a file ends (blob: struct rec_file) */
+	REC_END,	/* a file ends (blob: struct rec_file, then the
+			   reader's warnings, if any, one per line) */
 	REC_TIME,	/* n lines with this time stamp and no event */
 	REC_EVENT,	/* a parsed event: envelope and raw_event */
 	REC_RTIME,	/* the time of a "last message repeated" line */

@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,8 @@ struct reader {
 	bool		 cut;		/* the last line returned was cut */
 	bool		 damaged;
 	bool		 warned;
+	bool		 defer;		/* keep warnings for the caller */
+	struct sbuf	 deferred;
 
 	uint64_t	 lineno;
 	uint64_t	 overlong;
@@ -400,6 +403,7 @@ reader_free(struct reader *r)
 		free(r->blk[i].mem);
 	free(r->in.buf);
 	free(r->name);
+	sbuf_release(&r->deferred);
 	free(r);
 }
 
@@ -525,6 +529,26 @@ take_line(struct reader *r, struct span *line)
 	return true;
 }
 
+/* warn - a warning now, or kept for reader_warnings() when deferred. */
+static void
+warn(struct reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (r->defer) {
+		sbuf_vaddf(&r->deferred, fmt, ap);
+		sbuf_addc(&r->deferred, '\n');
+	} else {
+		struct sbuf sb = SBUF_INIT;
+
+		sbuf_vaddf(&sb, fmt, ap);
+		diag_warn(r->name, 0, "%s", sb.buf);
+		sbuf_release(&sb);
+	}
+	va_end(ap);
+}
+
 /* report_fault - the one warning about a damaged file. */
 static void
 report_fault(struct reader *r)
@@ -537,27 +561,39 @@ report_fault(struct reader *r)
 		return;
 	r->warned = true;
 	if (in->garbage)
-		diag_warn(r->name, 0, "trailing garbage after %s data at "
-		    "offset %" PRIu64 " ignored", what, in->garbage_off);
+		warn(r, "trailing garbage after %s data at offset %" PRIu64
+		    " ignored", what, in->garbage_off);
 	switch (in->fault) {
 	case CODEC_OK:
 		break;
 	case CODEC_TRUNCATED:
-		diag_warn(r->name, 0, "truncated %s %s at offset %" PRIu64
-		    "; kept the %" PRIu64 " lines read so far", what, unit,
-		    in->fault_off, r->lineno);
+		warn(r, "truncated %s %s at offset %" PRIu64 "; kept the %"
+		    PRIu64 " lines read so far", what, unit, in->fault_off,
+		    r->lineno);
 		break;
 	case CODEC_CORRUPT:
-		diag_warn(r->name, 0, "corrupt %s data at offset %" PRIu64
-		    " (%s); kept the %" PRIu64 " lines read so far", what,
-		    in->fault_off, in->fault_msg, r->lineno);
+		warn(r, "corrupt %s data at offset %" PRIu64 " (%s); kept the %"
+		    PRIu64 " lines read so far", what, in->fault_off,
+		    in->fault_msg, r->lineno);
 		break;
 	case CODEC_READ:
-		diag_warn(r->name, 0, "read error at offset %" PRIu64
-		    ": %s; kept the %" PRIu64 " lines read so far",
-		    in->fault_off, strerror(in->fault_errno), r->lineno);
+		warn(r, "read error at offset %" PRIu64 ": %s; kept the %"
+		    PRIu64 " lines read so far", in->fault_off,
+		    strerror(in->fault_errno), r->lineno);
 		break;
 	}
+}
+
+void
+reader_defer_warnings(struct reader *r)
+{
+	r->defer = true;
+}
+
+const char *
+reader_warnings(const struct reader *r)
+{
+	return r->deferred.len > 0 ? r->deferred.buf : "";
 }
 
 /* finish - at the end of the text: the last line without a newline. */

@@ -60,6 +60,16 @@ struct reader *reader_open(const char *path, const char *name,
  */
 void	reader_prefetch(struct reader *);
 
+/*
+ * reader_defer_warnings - keep the warning about a damaged file (and any
+ * trailing garbage) for reader_warnings() instead of printing it, so that
+ * a caller reading on another thread can print it in order.
+ */
+void	reader_defer_warnings(struct reader *);
+
+/* reader_warnings - the kept warnings, one per line; "" when none. */
+const char *reader_warnings(const struct reader *);
+
 /* reader_free - close and free (stopping the thread); NULL is a no-op. */
 void	reader_free(struct reader *);
 
