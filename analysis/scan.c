@@ -467,7 +467,33 @@ struct run {
 	struct sessjoin		 join;
 	struct progress		 pg;
 	uint64_t		 recs;
+	char			 family[4096];	/* folder/stem of the last set */
 };
+
+/*
+ * new_family - true when sf starts another rotated set than the file
+ * before: another folder or another family (per-host folders, Exim's
+ * mainlog beside maillog).  The year walk and the duplicate check then
+ * start afresh.  Files of no known family continue the set before them.
+ */
+static bool
+new_family(struct run *rn, const struct source_file *sf)
+{
+	const char *slash = strrchr(sf->path, '/');
+	const char *base = slash != NULL ? slash + 1 : sf->path, *stem;
+	char key[sizeof(rn->family)];
+	int32_t dateext;
+	uint32_t rot;
+	bool changed;
+
+	if ((stem = source_name_info(base, &dateext, &rot)) == NULL)
+		return false;
+	snprintf(key, sizeof(key), "%.*s/%s", slash != NULL ?
+	    (int)(slash - sf->path) : 0, sf->path, stem);
+	changed = rn->family[0] != '\0' && strcmp(key, rn->family) != 0;
+	memcpy(rn->family, key, sizeof(key));
+	return changed;
+}
 
 /* emit - the window and the caller, for an event with its time. */
 static int
@@ -589,6 +615,11 @@ on_begin(struct run *rn, const struct rec *r)
 		return;
 	}
 	rn->in_file = true;
+	if (new_family(rn, sf)) {
+		rn->have_prev = false;
+		dupset_release(&rn->sets[0]);
+		dupset_release(&rn->sets[1]);
+	}
 	file_anchor(fc, sf);
 	fc->have_prev = rn->have_prev;
 	fc->walk = rn->walk;
