@@ -33,26 +33,6 @@ JOBS=${JOBS:-0}
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-die() {
-	printf 'bench_events: %s\n' "$*" >&2
-	exit 1
-}
-
-[ -x "$SUBSUBMIT" ] || die "no executable '$SUBSUBMIT' (build first: meson setup build && ninja -C build, or set BUILD or SUBSUBMIT)"
-command -v python3 >/dev/null || die "python3 is required"
-command -v gzip >/dev/null || die "gzip is required"
-
-tmp=$(mktemp -d /tmp/subsubmit-bench.XXXXXX)
-cleanup() {
-	if [ "$KEEP" = 1 ]; then
-		printf 'bench_events: kept %s\n' "$tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 . "$top/bench/lib.sh"
 
 printf 'generating %s MB with gen_demo.py --scale (seed %s) in %s\n' \

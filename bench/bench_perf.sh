@@ -39,25 +39,6 @@ KEEP=${KEEP:-0}
 JOBS=${JOBS:-0}
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-die() {
-	printf 'bench_perf: %s\n' "$*" >&2
-	exit 1
-}
-[ -x "$SUBSUBMIT" ] || die "no executable '$SUBSUBMIT' (build first, or set BUILD or SUBSUBMIT)"
-command -v python3 >/dev/null || die "python3 is required"
-command -v gzip >/dev/null || die "gzip is required"
-
-tmp=$(mktemp -d /tmp/subsubmit-perf.XXXXXX)
-cleanup() {
-	if [ "$KEEP" = 1 ]; then
-		printf 'bench_perf: kept %s\n' "$tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 . "$top/bench/lib.sh"
 
 ncpu=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)

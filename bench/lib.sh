@@ -1,6 +1,28 @@
 # bench/lib.sh - shared by the benchmark scripts (sourced, not run).
-# Needs $tmp (a scratch folder) and $RUNS; defines measure, median, bench,
-# rate, mb, bytes_of and builds the launcher.
+# Needs $SUBSUBMIT, $RUNS and $KEEP; checks the tools, makes the scratch
+# folder $tmp (removed at exit unless KEEP=1), defines die, measure,
+# median, bench, rate, mb, bytes_of and builds the launcher.
+
+me=${0##*/}
+die() {
+	printf '%s: %s\n' "$me" "$*" >&2
+	exit 1
+}
+
+[ -x "$SUBSUBMIT" ] || die "no executable '$SUBSUBMIT' (build first: meson setup build && ninja -C build, or set BUILD or SUBSUBMIT)"
+command -v python3 >/dev/null || die "python3 is required"
+command -v gzip >/dev/null || die "gzip is required"
+
+tmp=$(mktemp -d /tmp/subsubmit-bench.XXXXXX)
+cleanup() {
+	if [ "$KEEP" = 1 ]; then
+		printf '%s: kept %s\n' "$me" "$tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # The launcher: fork, exec, wait4(2); appends "seconds max_rss_kb status"
 # to OUT.  It is a small C program because ru_maxrss survives execve(2):

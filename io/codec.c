@@ -11,14 +11,14 @@
 #include <unistd.h>
 
 size_t
-codec_in_read(struct codec_in *in)
+codec_in_read_into(struct codec_in *in, void *buf, size_t cap)
 {
 	ssize_t n;
 
-	if (in->avail > 0 || in->eof)
-		return in->avail;
+	if (in->eof)
+		return 0;
 	do
-		n = read(in->fd, in->buf, in->cap);
+		n = read(in->fd, buf, cap);
 	while (n == -1 && errno == EINTR);
 	if (n <= 0) {
 		if (n == -1 && in->fault == CODEC_OK) {
@@ -30,9 +30,21 @@ codec_in_read(struct codec_in *in)
 		return 0;
 	}
 	in->bytes_in += (uint64_t)n;
+	return (size_t)n;
+}
+
+size_t
+codec_in_read(struct codec_in *in)
+{
+	size_t n;
+
+	if (in->avail > 0 || in->eof)
+		return in->avail;
+	if ((n = codec_in_read_into(in, in->buf, in->cap)) == 0)
+		return 0;
 	in->next = in->buf;
-	in->avail = (size_t)n;
-	return in->avail;
+	in->avail = n;
+	return n;
 }
 
 void

@@ -54,6 +54,13 @@ struct codec_in {
  */
 size_t	codec_in_read(struct codec_in *);
 
+/*
+ * codec_in_read_into - read(2) up to cap bytes into buf (not the input
+ * buffer: plain text goes straight to its block).  Returns the count, 0
+ * at the end of the file or after a read error, recorded as the fault.
+ */
+size_t	codec_in_read_into(struct codec_in *, void *buf, size_t cap);
+
 /* codec_in_fault - record the file's first fault at the current offset. */
 void	codec_in_fault(struct codec_in *, enum codec_fault, const char *why);
 

@@ -276,31 +276,16 @@ reader_open(const char *path, const char *name, struct sbuf *err)
 static size_t
 plain_read(struct codec_in *in, unsigned char *out, size_t room)
 {
-	ssize_t n;
+	size_t n;
 
 	if (in->avail > 0) {
-		n = (ssize_t)(in->avail < room ? in->avail : room);
-		memcpy(out, in->next, (size_t)n);
+		n = in->avail < room ? in->avail : room;
+		memcpy(out, in->next, n);
 		in->next += n;
-		in->avail -= (size_t)n;
-		return (size_t)n;
+		in->avail -= n;
+		return n;
 	}
-	if (in->eof)
-		return 0;
-	do
-		n = read(in->fd, out, room);
-	while (n == -1 && errno == EINTR);
-	if (n <= 0) {
-		if (n == -1 && in->fault == CODEC_OK) {
-			in->fault = CODEC_READ;
-			in->fault_errno = errno;
-			in->fault_off = in->bytes_in;
-		}
-		in->eof = true;
-		return 0;
-	}
-	in->bytes_in += (uint64_t)n;
-	return (size_t)n;
+	return codec_in_read_into(in, out, room);
 }
 
 /* produce - fill block b with text; mark it last at the end of the data. */
