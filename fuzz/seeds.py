@@ -10,6 +10,8 @@ OUT/logs       whole small logs, and pairs of them joined by the
 OUT/reader     compressed and plain files
 OUT/geo        range files
 OUT/statefile  audit state files
+Each also gets fuzz/seeds/KIND/*: our own seeds and every input that once
+made a fuzzer fail, so that each run checks them again first.
 Nothing is written into the repository.
 """
 
@@ -75,7 +77,7 @@ def main():
         put(dirs["reader"], open(p, "rb").read())
     for p in glob.glob(os.path.join(td, "geo", "*")):
         put(dirs["geo"], open(p, "rb").read()[:LOG_MAX])
-    for k in ("reader", "geo", "statefile"):
+    for k in dirs:
         for p in glob.glob(os.path.join(root, "fuzz", "seeds", k, "*")):
             shutil.copy(p, dirs[k])
 
