@@ -634,6 +634,27 @@ show_progress(const struct progress *pg, const struct reader *rd,
 	    (int)left / 60, (int)left % 60);
 }
 
+/*
+ * check_shrunk - a plain file that ended before the size it had when it
+ * was opened was truncated while being read (copytruncate rotation, an
+ * operator): its tail is missing.  A file renamed away is still read to
+ * its end through the open descriptor, so rotation by renaming loses
+ * nothing.
+ */
+static void
+check_shrunk(struct filectx *fc)
+{
+	uint64_t size = reader_file_size(fc->rd), got = reader_bytes_in(fc->rd);
+
+	if (reader_compression(fc->rd) != COMP_NONE || reader_damaged(fc->rd) ||
+	    got >= size)
+		return;
+	diag_warn(fc->name, 0, "the file shrank while it was read (truncated "
+	    "by log rotation?): %llu of %llu bytes read, the rest is missing",
+	    (unsigned long long)got, (unsigned long long)size);
+	fc->st->damaged++;
+}
+
 /* scan_file - read one opened file to the end. */
 static int
 scan_file(struct linectx *lc, struct progress *pg)
@@ -651,6 +672,8 @@ scan_file(struct linectx *lc, struct progress *pg)
 			break;
 	}
 	check_end(fc);
+	if (rc == 0)
+		check_shrunk(fc);
 	file_summary(fc, lines);
 	lc->st->lines += lines;
 	lc->st->skipped += fc->skipped;

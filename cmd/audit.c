@@ -509,6 +509,9 @@ run(struct audit *a, struct source_list *files, struct state *st)
 	if (rc == EXIT_OK && (nnew > 0 || a->always))
 		w = a->ro.format == FMT_CSV ? write_csv(&tl, it, n) :
 		    write_text(&tl, &rep, a, it, n);
+	/* The state remembers only findings that reached the reader. */
+	if (w == 0 && finish_stdout(EXIT_OK) != EXIT_OK)
+		w = -1;
 	if (w != 0)
 		rc = EXIT_IOERR;
 	if (rc == EXIT_OK && a->state_path != NULL)
