@@ -25,7 +25,8 @@
 
 #include "tests/testutil.h"
 
-#define U_REGINE	"\x1b]0;pwned\x07=HYPERLINK(\"http://x/\",\"y\")`reboot`"
+#define U_REGINE	"\x1b]0;pwned\x07=HYPERLINK(\"http://x/\",\"y\")" \
+			"`reboot`"
 #define U_NADIA		"@SUM(1+1)system(\"id\")\xff\xfe\xc2\x9b" "2J"
 #define U_JONASS	"+cmd|'/C'!A0$(id)\x9b" "31m\x7f"
 #define COMPONENT	"sub`id`$(id)system(x)"
@@ -41,7 +42,8 @@ static const struct { const char *from, *to; } swaps[] = {
 	{ "regine", U_REGINE },
 	{ "nadia", U_NADIA },
 	{ "jonass", U_JONASS },
-	{ "unknown[", "evil\x1b]8;;http://x/\x07`id`.aaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	{ "unknown[", "evil\x1b]8;;http://x/\x07`id`.aaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -66,7 +68,8 @@ swap_line(const char *s, size_t len, FILE *fp)
 		for (k = 0; k < sizeof(swaps) / sizeof(swaps[0]); k++) {
 			size_t n = strlen(swaps[k].from);
 
-			if (len - i >= n && memcmp(s + i, swaps[k].from, n) == 0)
+			if (len - i >= n &&
+			    memcmp(s + i, swaps[k].from, n) == 0)
 				break;
 		}
 		if (k < sizeof(swaps) / sizeof(swaps[0])) {
