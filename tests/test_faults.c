@@ -178,21 +178,22 @@ big_log(const char *path, int n)
 #define BIG_LINES	40000
 
 /*
- * read_while - run events over log, read the first 4 KiB of its output
- * (the binary is then blocked on the pipe in the middle of the file), call
- * fn, read the rest.  Returns the exit status; *rows gets the CSV rows.
+ * read_while - run events (with opts) over log, read the first 4 KiB of
+ * its output (the binary is then blocked on the pipe in the middle of the
+ * file), call fn, read the rest.  Returns the exit status; *rows gets the
+ * CSV rows.
  */
 static int
-read_while(const char *log, const char *err, void (*fn)(const char *),
-    size_t *rows)
+read_while(const char *opts, const char *log, const char *err,
+    void (*fn)(const char *), size_t *rows)
 {
 	char cmd[8192], buf[4096];
 	FILE *p;
 	size_t got, i;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "'%s' events --format csv --year 2024 "
-	    "'%s' 2>'%s'", test_bin(), log, err);
+	snprintf(cmd, sizeof(cmd), "'%s' events --format csv --year 2024 %s "
+	    "'%s' 2>'%s'", test_bin(), opts, log, err);
 	p = popen(cmd, "r");
 	cr_assert_not_null(p);
 	*rows = 0;
@@ -239,7 +240,7 @@ Test(faults, input_truncated_while_read, .timeout = 120)
 	int rc;
 
 	big_log(log, BIG_LINES);
-	rc = read_while(log, err, truncate_it, &rows);
+	rc = read_while("", log, err, truncate_it, &rows);
 	cr_expect_eq(rc, 0, "exit %d", rc);
 	cr_expect_gt(rows, 1);
 	cr_expect_lt(rows, BIG_LINES, "%zu rows from a truncated file", rows);
@@ -247,7 +248,10 @@ Test(faults, input_truncated_while_read, .timeout = 120)
 	cr_expect_not_null(strstr(s, "shrank while it was read"), "%s", s);
 	cr_expect_not_null(strstr(s, "shrink.log"), "%s", s);
 	free(s);
-	/* --strict makes the loss an error (65). */
+	/* --strict makes the loss an error (65); an intact file is not. */
+	big_log(log, BIG_LINES);
+	rc = read_while("--strict", log, err, truncate_it, &rows);
+	cr_expect_eq(rc, 65, "--strict: exit %d", rc);
 	big_log(log, BIG_LINES);
 	cr_expect_eq(run("'%s' events --strict --year 2024 '%s' >/dev/null "
 	    "2>&1", test_bin(), log), 0, "--strict on an intact file");
@@ -265,7 +269,7 @@ Test(faults, input_rotated_while_read, .timeout = 120)
 	int rc;
 
 	big_log(log, BIG_LINES);
-	rc = read_while(log, err, rotate_it, &rows);
+	rc = read_while("", log, err, rotate_it, &rows);
 	cr_expect_eq(rc, 0, "exit %d", rc);
 	cr_expect_eq(rows, BIG_LINES + 1, "%zu rows", rows);
 	s = slurp(err, &n);
