@@ -643,6 +643,26 @@ print_kept(const char *name, const char *text)
 	}
 }
 
+/*
+ * check_shrunk - a plain file that ended before the size it had when it
+ * was opened was truncated while being read (copytruncate rotation, an
+ * operator): its tail is missing.  A file renamed away is still read to
+ * its end through the open descriptor, so rotation by renaming loses
+ * nothing.
+ */
+static void
+check_shrunk(struct filectx *fc)
+{
+	const struct rec_file *fi = &fc->info;
+
+	if (fi->comp != COMP_NONE || fi->damaged || fi->bytes_in >= fi->size)
+		return;
+	diag_warn(fc->name, 0, "the file shrank while it was read (truncated "
+	    "by log rotation?): %llu of %llu bytes read, the rest is missing",
+	    (unsigned long long)fi->bytes_in, (unsigned long long)fi->size);
+	fc->st->damaged++;
+}
+
 /* on_end - a file ends: checks, summary, counts. */
 static void
 on_end(struct run *rn, const struct rec *r)
@@ -653,6 +673,7 @@ on_end(struct run *rn, const struct rec *r)
 	if (r->blob_len > sizeof(fc->info))
 		print_kept(fc->name, rec_blob(r) + sizeof(fc->info));
 	check_end(fc);
+	check_shrunk(fc);
 	file_summary(fc, fc->info.lines);
 	rn->st->lines += fc->info.lines;
 	rn->st->skipped += fc->skipped;

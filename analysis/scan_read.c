@@ -487,6 +487,7 @@ close_file(struct scan_reader *w)
 	fi.bytes_in = reader_bytes_in(w->rd);
 	fi.bytes_out = reader_bytes_out(w->rd);
 	fi.damaged = reader_damaged(w->rd);
+	fi.size = reader_file_size(w->rd);
 	emit_file(w, REC_END, &fi, reader_warnings(w->rd));
 	reader_free(w->rd);
 	w->rd = NULL;

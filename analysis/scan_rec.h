@@ -54,6 +54,7 @@ struct rec_file {
 	int64_t		 mtime;
 	/* REC_END only: */
 	uint64_t	 lines, overlong, bytes_in, bytes_out;
+	uint64_t	 size;		/* of the file when it was opened */
 	bool		 damaged;
 };
 

@@ -512,6 +512,9 @@ run(struct audit *a, struct source_list *files, struct state *st)
 		w = a->ro.format == FMT_CSV ? write_csv(&tl, it, n,
 		    read_opts_pseudo(&a->ro)) :
 		    write_text(&tl, &rep, a, it, n);
+	/* The state remembers only findings that reached the reader. */
+	if (w == 0 && finish_stdout(EXIT_OK) != EXIT_OK)
+		w = -1;
 	if (w != 0)
 		rc = EXIT_IOERR;
 	if (rc == EXIT_OK && a->state_path != NULL)

@@ -251,6 +251,7 @@ collect_inputs(char *const *args, int n, struct source_list *out)
 	memset(out, 0, sizeof(*out));
 	if (source_collect(args, n, out, &err) != 0) {
 		diag_error(NULL, 0, "%s", err.buf);
+		source_list_release(out);	/* the files before it */
 		rc = EXIT_NOINPUT;
 	} else if (out->n == 0) {
 		diag_error(NULL, 0, "no mail logs found in the input");
@@ -285,12 +286,18 @@ scan_exit_code(const struct read_opts *ro, const struct scan_stats *st)
 int
 finish_stdout(int code)
 {
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	int e;
+
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return code;
+	e = errno;	/* of the failed flush, or of the write that failed */
+	if (e != 0)
 		diag_error(NULL, 0, "write error on standard output: %s",
-		    strerror(errno));
-		return EXIT_IOERR;
-	}
-	return code;
+		    strerror(e));
+	else
+		diag_error(NULL, 0, "write error on standard output");
+	clearerr(stdout);	/* said once: main's last flush stays quiet */
+	return EXIT_IOERR;
 }
 
 int

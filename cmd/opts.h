@@ -94,7 +94,7 @@ bool	parse_format(const char *arg, enum out_format *out);
 
 /*
  * collect_inputs - expand PATH arguments; on failure prints the message
- * and returns the exit code (66), else 0.
+ * and returns the exit code (66) with out empty, else 0.
  */
 int	collect_inputs(char *const *args, int n, struct source_list *out);
 
@@ -107,7 +107,11 @@ int	scan_exit_code(const struct read_opts *, const struct scan_stats *);
  */
 int	split_list(char *arg, const char **out, size_t max, size_t *n);
 
-/* finish_stdout - flush and check stdout; 74 on a write error. */
+/*
+ * finish_stdout - flush and check stdout: code, or 74 after one message
+ * on a write error (the error is then cleared, so that it is not
+ * reported twice).
+ */
 int	finish_stdout(int code);
 
 /* usage_error - "subsubmit: MSG" + the usage line; returns 64. */

@@ -136,7 +136,8 @@ plot(const struct timeline *tl, const struct pseudo *ps, uint32_t a,
 	else if ((rc = chart_render(&in, &co, out, &err)) != CHART_OK) {
 		diag_error(NULL, 0, "%s", err.buf);
 		rc = rc == CHART_ENOGNUPLOT || rc == CHART_EGNUPLOT ?
-		    EXIT_UNAVAILABLE : EXIT_CANTCREAT;
+		    EXIT_UNAVAILABLE : rc == CHART_EWRITE ? EXIT_IOERR :
+		    EXIT_CANTCREAT;
 	}
 	sbuf_release(&err);
 	free(lab);
@@ -164,6 +165,7 @@ cmd_timeline(int argc, char **argv)
 	uint32_t a;
 	size_t k, n;
 	int c, r, rc;
+	bool ok;
 
 	read_opts_init(&ro);
 	optind = 0;
@@ -188,20 +190,24 @@ cmd_timeline(int argc, char **argv)
 	timeline_build(&tl, &files, &ro.scan);
 	source_list_release(&files);
 	rc = scan_exit_code(&ro, &tl.stats);
+	/* Files that could not be read (66) leave the others to report. */
+	ok = rc == EXIT_OK || rc == EXIT_NOINPUT;
 	a = intern_str_find(&tl.accounts, acct, strlen(acct));
 	n = a ? tl.account_start[a + 1] - tl.account_start[a] : 0;
-	if (rc == EXIT_OK && n == 0) {
+	if (ok && n == 0) {
 		diag_error(NULL, 0, "no events for account '%s'",
 		    diag_quote(acct, strlen(acct)));
-		rc = EXIT_DATAERR;
+		rc = rc == EXIT_OK ? EXIT_DATAERR : rc;
+		ok = false;
 	}
-	for (k = 0; rc == EXIT_OK && k < n; k++)
+	for (k = 0; ok && k < n; k++)
 		event_line(&sb, &tl, read_opts_pseudo(&ro),
 		    a, &tl.ev[tl.by_account[tl.account_start[a] + k]]);
-	if (rc == EXIT_OK && fwrite(sb.buf, 1, sb.len, stdout) != sb.len)
-		rc = EXIT_IOERR;
-	if (rc == EXIT_OK && plot_out != NULL)
-		rc = plot(&tl, read_opts_pseudo(&ro), a, plot_out);
+	if (ok && fwrite(sb.buf, 1, sb.len, stdout) != sb.len)
+		rc = EXIT_IOERR, ok = false;
+	if (ok && plot_out != NULL && (r = plot(&tl, read_opts_pseudo(&ro), a,
+	    plot_out)) != EXIT_OK)
+		rc = r;
 	sbuf_release(&sb);
 	timeline_release(&tl);
 	return finish_stdout(rc);

@@ -77,7 +77,9 @@ ipaddr_parse_loose(struct span s, struct ipaddr *out, uint16_t *port)
 
 	if (port != NULL)
 		*port = 0;
-	if (s.len > 0 && s.p[0] == '[') {
+	if (s.len == 0)
+		return false;
+	if (s.p[0] == '[') {
 		const char *close = memchr(s.p, ']', s.len);
 		struct span rest;
 

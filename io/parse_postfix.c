@@ -246,8 +246,12 @@ sub(struct span s, size_t a, size_t b)
 static ptrdiff_t
 seek(struct span s, const char *needle, size_t n)
 {
-	const char *p = s.p, *end = s.p + s.len, *hit;
+	const char *p, *end, *hit;
 
+	if (s.len < n)
+		return -1;	/* s.p may be NULL: NULL + 0 is undefined */
+	p = s.p;
+	end = s.p + s.len;
 	while ((size_t)(end - p) >= n) {
 		hit = memchr(p, needle[0], (size_t)(end - p) - n + 1);
 		if (hit == NULL)

@@ -72,6 +72,8 @@ span_skip(struct span s, size_t n)
 {
 	if (n > s.len)
 		n = s.len;
+	if (n == 0)
+		return s;	/* s.p may be NULL: NULL + 0 is undefined */
 	return (struct span){ s.p + n, s.len - n };
 }
 

@@ -206,6 +206,10 @@ state_parse(struct state *s, const char *name, const char *buf, size_t len,
 		snprintf(ps.why, sizeof(ps.why), "unterminated quote"),
 		    ps.bad = true;
 	csv_free(&p);
+	/* A parse error leaves the cells of an unfinished row. */
+	while (ps.ncell > 0)
+		if (--ps.ncell < 4)
+			free(ps.cell[ps.ncell]);
 	if (!ps.bad && (ps.rows == 0 || ps.rows - 1 != n))
 		snprintf(ps.why, sizeof(ps.why), "%u rows but the end line "
 		    "says %u", ps.rows ? ps.rows - 1 : 0, n), ps.bad = true;

@@ -63,3 +63,16 @@ Test(ipaddr, mapped_equals_plain)
 	cr_assert(memcmp(&a, &b, sizeof(a)) == 0);
 	cr_assert(ipaddr_is_v4(&a));
 }
+
+/*
+ * An empty address (found by fuzz_misc: solid-pop3d with nothing after
+ * "from") is refused without touching the span's NULL pointer.
+ */
+Test(ipaddr, loose_empty)
+{
+	struct ipaddr a;
+	uint16_t port = 7;
+
+	cr_assert(!ipaddr_parse_loose(SPAN_NULL, &a, &port));
+	cr_assert_eq(port, 0);
+}

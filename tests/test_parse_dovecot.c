@@ -879,6 +879,25 @@ check_labelled(const char *json, const char *line, bool aggressive)
 		expect_span(ev.account, user, "account", line);
 }
 
+/*
+ * Lines found by fuzz/fuzz_dovecot.  The tests run with UBSan halting
+ * (tests/meson.build); gcc's UBSan does not flag NULL + 0, clang's does,
+ * and fuzz/seeds/lines keeps the line for the clang build of fuzz/run.
+ */
+Test(parse_dovecot, fuzz_findings)
+{
+	/* span_skip() of an empty span: NULL + 0 */
+	static const char l1[] = "Aug 29 01:49:33 server dovecot[459]: "
+	    "managesieve-login:\240user=<>, rip=191.0.2.5, lip=127.0.0.1";
+	struct envelope env;
+	struct raw_event ev;
+	const char *why = NULL;
+
+	cr_assert_eq(envelope_parse(l1, sizeof(l1) - 1, &env, NULL), ENV_OK);
+	raw_event_clear(&ev);
+	cr_expect_eq(parse_dovecot(&env, &ev, &why), PARSE_IGNORE);
+}
+
 Test(parse_dovecot, fail2ban_corpus)
 {
 	static char line[16384], json[16384];

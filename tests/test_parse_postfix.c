@@ -634,6 +634,28 @@ Test(parse_postfix, every_prefix_is_safe)
 	}
 }
 
+/*
+ * Lines found by fuzz/fuzz_postfix.  The tests run with UBSan halting
+ * (tests/meson.build); gcc's UBSan does not flag NULL + 0, clang's does,
+ * and fuzz/seeds/lines keeps the line for the clang build of fuzz/run.
+ */
+Test(parse_postfix, fuzz_findings)
+{
+	/* seek() on an empty detail span: NULL + 0 */
+	static const char l1[] = "Feb 22 04:46:22 mx1 postfix/smtpd[79001]: "
+	    "disconnect from unknown[2.89.20.185]\036ehlo=1 mail=1 rcpt=0/1 "
+	    "quit=1 commands=3/4";
+	struct envelope env;
+	struct raw_event ev;
+	const char *why = NULL;
+
+	cr_assert_eq(envelope_parse(l1, sizeof(l1) - 1, &env, NULL), ENV_OK);
+	raw_event_clear(&ev);
+	cr_expect_eq(parse_postfix(&env, &ev, &why), PARSE_OK, "%s", why);
+	cr_expect_eq(ev.kind, EV_DISCONNECT);
+	cr_expect_eq(ev.auth_ok, 0);
+}
+
 /* json_str - the string value of "key": "..." in a failJSON comment. */
 static bool
 json_str(const char *json, const char *key, char *out, size_t outsz)
