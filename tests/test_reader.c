@@ -827,6 +827,7 @@ zstd_frame(struct sbuf *out, const char *p, size_t len)
 }
 #endif
 
+#if defined(HAVE_BZIP2) || defined(HAVE_LZMA) || defined(HAVE_ZSTD)
 /*
  * check_codec - two streams of text read as one, in both reading modes;
  * cut short, the lines before the cut are kept and one warning names the
@@ -871,6 +872,7 @@ check_codec(void (*make)(struct sbuf *, const char *, size_t),
 	sbuf_release(&text);
 	sbuf_release(&z);
 }
+#endif
 
 Test(reader, other_compressors)
 {
