@@ -468,28 +468,55 @@ struct run {
 	struct progress		 pg;
 	uint64_t		 recs;
 	char			 family[4096];	/* folder/stem of the last set */
+
+	/* The event being passed on (env and ev point into a held chunk). */
+	struct envelope		 env;
+	struct raw_event	 ev;
+	struct scan_event	 se;
+
+	/* Merging several rotated sets in time order (merge_run). */
+	bool			 hold;		/* keep the event for the merge */
+	bool			 pending;	/* se holds a kept event */
+	bool			 done;
+	struct source_list	 sub;		/* this set's files (a view) */
+	struct scan_reader	 rd;
+	struct rec_chunk	*c;
+	size_t			 pos;
 };
 
 /*
+ * family_key - "folder/stem" of the rotated set sf belongs to, in buf;
+ * false for a file of no known family (standard input, an odd name).
+ */
+static bool
+family_key(const struct source_file *sf, char *buf, size_t size)
+{
+	const char *slash = strrchr(sf->path, '/');
+	const char *base = slash != NULL ? slash + 1 : sf->path, *stem;
+	int32_t dateext;
+	uint32_t rot;
+
+	if ((stem = source_name_info(base, &dateext, &rot)) == NULL)
+		return false;
+	snprintf(buf, size, "%.*s/%s", slash != NULL ?
+	    (int)(slash - sf->path) : 0, sf->path, stem);
+	return true;
+}
+
+/*
  * new_family - true when sf starts another rotated set than the file
- * before: another folder or another family (per-host folders, Exim's
- * mainlog beside maillog).  The year walk and the duplicate check then
- * start afresh.  Files of no known family continue the set before them.
+ * before: another folder or another family.  The year walk and the
+ * duplicate check then start afresh.  Files of no known family continue
+ * the set before them.
  */
 static bool
 new_family(struct run *rn, const struct source_file *sf)
 {
-	const char *slash = strrchr(sf->path, '/');
-	const char *base = slash != NULL ? slash + 1 : sf->path, *stem;
 	char key[sizeof(rn->family)];
-	int32_t dateext;
-	uint32_t rot;
 	bool changed;
 
-	if ((stem = source_name_info(base, &dateext, &rot)) == NULL)
+	if (!family_key(sf, key, sizeof(key)))
 		return false;
-	snprintf(key, sizeof(key), "%.*s/%s", slash != NULL ?
-	    (int)(slash - sf->path) : 0, sf->path, stem);
 	changed = rn->family[0] != '\0' && strcmp(key, rn->family) != 0;
 	memcpy(rn->family, key, sizeof(key));
 	return changed;
@@ -515,6 +542,11 @@ emit(struct run *rn, const struct envelope *env, const struct raw_event *ev,
 	se.line = lineno;
 	se.count = count;
 	rn->st->emitted++;
+	if (rn->hold) {
+		rn->se = se;
+		rn->pending = true;
+		return 0;
+	}
 	return rn->fn(&se, rn->arg);
 }
 
@@ -541,8 +573,8 @@ static int
 on_event(struct run *rn, const struct rec *r)
 {
 	struct filectx *fc = &rn->fc;
-	struct envelope env;
-	struct raw_event ev;
+	struct envelope *env = &rn->env;
+	struct raw_event *ev = &rn->ev;
 	uint64_t c;
 	int64_t when;
 
@@ -554,15 +586,15 @@ on_event(struct run *rn, const struct rec *r)
 	}
 	fc->last_event_ok = true;
 	note_time(rn->st, when);
-	rec_unpack(r, &env, &ev);
-	sessjoin_apply(fc->join, &env, &ev, when);
+	rec_unpack(r, env, ev);
+	sessjoin_apply(fc->join, env, ev, when);
 	if (dupset_take(fc->prev, r->hash, when)) {
 		rn->st->duplicates++;
 		return 0;
 	}
 	dupset_add(fc->cur, r->hash, when);
-	c = r->n > 1 ? (uint64_t)ev.count * r->n : ev.count;
-	return emit(rn, &env, &ev, when, r->lineno,
+	c = r->n > 1 ? (uint64_t)ev->count * r->n : ev->count;
+	return emit(rn, env, ev, when, r->lineno,
 	    c > UINT32_MAX ? UINT32_MAX : (uint32_t)c);
 }
 
@@ -571,21 +603,21 @@ static int
 on_replay(struct run *rn, const struct rec *r)
 {
 	struct filectx *fc = &rn->fc;
-	struct envelope env;
-	struct raw_event ev;
+	struct envelope *env = &rn->env;
+	struct raw_event *ev = &rn->ev;
 	int64_t when;
 
 	if (!fc->last_event_ok)
 		return 0;
-	rec_unpack(r, &env, &ev);
-	if (!logtime_civil(&env.t, fc->walk.year, &when))
+	rec_unpack(r, env, ev);
+	if (!logtime_civil(&env->t, fc->walk.year, &when))
 		return 0;
-	if (env.t.year != 0)
-		(void)logtime_civil(&env.t, env.t.year, &when);
+	if (env->t.year != 0)
+		(void)logtime_civil(&env->t, env->t.year, &when);
 	if (r->has_at && fc->pending_at != INT64_MIN)
 		when = fc->pending_at;
-	sessjoin_apply(fc->join, &env, &ev, when);
-	return emit(rn, &env, &ev, when, r->lineno, r->n);
+	sessjoin_apply(fc->join, env, ev, when);
+	return emit(rn, env, ev, when, r->lineno, r->n);
 }
 
 /* on_begin - a file starts: its anchor and where its year walk starts. */
@@ -726,18 +758,13 @@ on_record(struct run *rn, const struct rec *r)
 	return 0;
 }
 
-int
-scan_run(const struct source_list *l, const struct scan_opts *o,
+/* run_new - the state of stage two over the files of l. */
+static struct run *
+run_new(const struct source_list *l, const struct scan_opts *o,
     scan_fn fn, void *arg, struct scan_stats *st)
 {
 	struct run *rn = xcalloc(1, sizeof(*rn));
-	struct scan_reader rd;
-	struct rec_chunk *c;
-	const struct rec *r;
-	size_t pos;
-	int rc = 0, jobs = scan_jobs(o);
 
-	memset(st, 0, sizeof(*st));
 	rn->l = l;
 	rn->o = o;
 	rn->fn = fn;
@@ -746,22 +773,162 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 	rn->sets[0].last = rn->sets[1].last = INT64_MIN;
 	sessjoin_init(&rn->join);
 	progress_init(&rn->pg, l);
-	scan_read_start(&rd, l, jobs > 1, jobs > 1);
+	return rn;
+}
+
+static void
+run_free(struct run *rn)
+{
+	dupset_release(&rn->sets[0]);
+	dupset_release(&rn->sets[1]);
+	sessjoin_release(&rn->join);
+	free(rn);
+}
+
+/* single_run - one rotated set: stage one ahead, in file order. */
+static int
+single_run(struct run *rn, int jobs)
+{
+	struct scan_reader rd;
+	struct rec_chunk *c;
+	const struct rec *r;
+	size_t pos;
+	int rc = 0;
+
+	scan_read_start(&rd, rn->l, jobs > 1, jobs > 1);
 	while (rc == 0 && (c = scan_read_next(&rd)) != NULL) {
 		for (pos = 0; rc == 0 && pos < c->len; pos += r->size) {
 			r = (const struct rec *)(const void *)(c->buf + pos);
 			rc = on_record(rn, r);
 		}
 		if (diag_progress_enabled() && rn->in_file)
-			show_progress(&rn->pg, c->bytes_out, st);
+			show_progress(&rn->pg, c->bytes_out, rn->st);
 		scan_read_done(&rd, c);
 	}
 	scan_read_stop(&rd);
+	return rc;
+}
+
+/*
+ * advance - read one set's records until it has an event to pass on or
+ * ends.  The chunk of a kept event stays held until the next call.
+ */
+static int
+advance(struct run *rn)
+{
+	const struct rec *r;
+	int rc;
+
+	while (!rn->pending && !rn->done) {
+		if (rn->c == NULL) {
+			if ((rn->c = scan_read_next(&rn->rd)) == NULL) {
+				rn->done = true;
+				break;
+			}
+			rn->pos = 0;
+		}
+		if (rn->pos >= rn->c->len) {
+			scan_read_done(&rn->rd, rn->c);
+			rn->c = NULL;
+			continue;
+		}
+		r = (const struct rec *)(const void *)(rn->c->buf + rn->pos);
+		rn->pos += r->size;
+		if ((rc = on_record(rn, r)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* count_sets - the rotated sets of l: runs of files of one family. */
+static size_t
+count_sets(const struct source_list *l, size_t *start)
+{
+	char key[4096], cur[4096] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if (!family_key(&l->v[i], key, sizeof(key))) {
+			if (i > 0)
+				continue;	/* goes with the set before */
+			key[0] = '\0';
+		}
+		if (i == 0 || strcmp(key, cur) != 0) {
+			if (start != NULL)
+				start[n] = i;
+			n++;
+		}
+		memcpy(cur, key, sizeof(key));
+	}
+	return n;
+}
+
+/*
+ * merge_run - several rotated sets (per-host folders, Exim's mainlog next
+ * to maillog): each is dated and checked for duplicates on its own, and
+ * their events are passed on in time order, the earlier set first on a
+ * tie.  Stage one of each set works in place, two chunks at a time, so
+ * that memory stays a few megabytes a set and the order is the same with
+ * any -j.  XXX: a linear pick per event; hundreds of sets would want a
+ * heap.
+ */
+static int
+merge_run(const struct source_list *l, const struct scan_opts *o,
+    scan_fn fn, void *arg, struct scan_stats *st, size_t nsets)
+{
+	size_t *start = xcalloc(nsets + 1, sizeof(*start)), i, best;
+	struct run **set = xcalloc(nsets, sizeof(*set));
+	int rc = 0;
+
+	count_sets(l, start);
+	start[nsets] = l->n;
+	for (i = 0; i < nsets; i++) {
+		set[i] = run_new(l, o, fn, arg, st);
+		set[i]->sub.v = l->v + start[i];
+		set[i]->sub.n = start[i + 1] - start[i];
+		set[i]->l = &set[i]->sub;
+		set[i]->hold = true;
+		scan_read_start(&set[i]->rd, &set[i]->sub, false, false);
+	}
+	while (rc == 0) {
+		best = nsets;
+		for (i = 0; i < nsets && rc == 0; i++) {
+			rc = advance(set[i]);
+			if (set[i]->pending && (best == nsets ||
+			    set[i]->se.when < set[best]->se.when))
+				best = i;
+		}
+		if (rc != 0 || best == nsets)
+			break;
+		set[best]->pending = false;
+		rc = fn(&set[best]->se, arg);
+	}
+	for (i = 0; i < nsets; i++) {
+		scan_read_stop(&set[i]->rd);
+		run_free(set[i]);
+	}
+	free(set);
+	free(start);
+	return rc;
+}
+
+int
+scan_run(const struct source_list *l, const struct scan_opts *o,
+    scan_fn fn, void *arg, struct scan_stats *st)
+{
+	struct run *rn;
+	size_t nsets = count_sets(l, NULL);
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if (nsets > 1)
+		rc = merge_run(l, o, fn, arg, st, nsets);
+	else {
+		rn = run_new(l, o, fn, arg, st);
+		rc = single_run(rn, scan_jobs(o));
+		run_free(rn);
+	}
 	diag_progress_done();
-	dupset_release(&rn->sets[0]);
-	dupset_release(&rn->sets[1]);
-	sessjoin_release(&rn->join);
-	free(rn);
 	return rc;
 }
 

@@ -80,7 +80,7 @@ publish(struct scan_reader *w)
 	c->full = true;
 	if (w->rd != NULL)
 		c->bytes_out = reader_bytes_out(w->rd);
-	w->prod = (w->prod + 1) % REC_NCHUNK;
+	w->prod = (w->prod + 1) % w->nchunk;
 	w->have_chunk = false;
 	w->published = true;
 	if (w->threaded) {
@@ -549,6 +549,8 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 	memset(w, 0, sizeof(*w));
 	w->files = l;
 	w->prefetch = prefetch;
+	/* In place, one chunk is read while the next is written: two do. */
+	w->nchunk = threaded ? REC_NCHUNK : 2;
 	sbuf_init(&w->last_line);
 	if (!threaded || pthread_mutex_init(&w->mu, NULL) != 0)
 		return;
@@ -559,6 +561,7 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 	w->threaded = true;
 	if (pthread_create(&w->thr, NULL, run, w) != 0) {
 		w->threaded = false;
+		w->nchunk = 2;
 		pthread_cond_destroy(&w->cv);
 		pthread_mutex_destroy(&w->mu);
 	}
@@ -591,7 +594,7 @@ scan_read_done(struct scan_reader *w, struct rec_chunk *c)
 		pthread_mutex_lock(&w->mu);
 	c->len = 0;
 	c->full = false;
-	w->cons = (w->cons + 1) % REC_NCHUNK;
+	w->cons = (w->cons + 1) % w->nchunk;
 	if (w->threaded) {
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);

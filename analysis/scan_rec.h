@@ -103,6 +103,7 @@ struct scan_reader {
 	bool		 stop, eof;
 
 	struct rec_chunk ring[REC_NCHUNK];
+	size_t		 nchunk;	/* of ring in use */
 	size_t		 prod, cons;
 
 	/* stage one's state */

@@ -375,25 +375,30 @@ Test(cli, jobs_give_identical_output, .timeout = 240)
 	char *a, *b, *x, *y;
 	int j;
 
-	snprintf(inputs, sizeof(inputs), "'%s/demo' '%s/demo-exim' "
-	    "'%s/demo-journal/journal.json.gz'", td(), td(), td());
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	/* One rotated set (read ahead on a thread), then several (merged). */
+	for (i = 0; i < 2 * sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (i % 2 == 0)
+			snprintf(inputs, sizeof(inputs), "'%s/demo'", td());
+		else
+			snprintf(inputs, sizeof(inputs), "'%s/demo' "
+			    "'%s/demo-exim' '%s/demo-journal/journal.json.gz'",
+			    td(), td(), td());
 		cr_assert_lt(run("'%s' %s -j1 %s > '%s' 2> '%s'", bin(),
-		    cmds[i], inputs, tmp_path("j1.out"), tmp_path("j1.err")),
+		    cmds[i / 2], inputs, tmp_path("j1.out"), tmp_path("j1.err")),
 		    2);
 		a = slurp(tmp_path("j1.out"), &la);
 		x = slurp(tmp_path("j1.err"), &ea);
-		cr_assert_gt(la, 100, "%s: no output", cmds[i]);
+		cr_assert_gt(la, 100, "%s: no output", cmds[i / 2]);
 		for (j = 2; j <= 5; j += 3) {
 			cr_assert_lt(run("'%s' %s -j%d %s > '%s' 2> '%s'",
-			    bin(), cmds[i], j, inputs, tmp_path("jn.out"),
+			    bin(), cmds[i / 2], j, inputs, tmp_path("jn.out"),
 			    tmp_path("jn.err")), 2);
 			b = slurp(tmp_path("jn.out"), &lb);
 			y = slurp(tmp_path("jn.err"), &eb);
 			cr_expect(la == lb && memcmp(a, b, la) == 0,
-			    "%s -j%d: output differs from -j1", cmds[i], j);
+			    "%s -j%d: output differs from -j1", cmds[i / 2], j);
 			cr_expect(ea == eb && memcmp(x, y, ea) == 0,
-			    "%s -j%d: messages differ from -j1", cmds[i], j);
+			    "%s -j%d: messages differ from -j1", cmds[i / 2], j);
 			free(b);
 			free(y);
 		}
@@ -408,4 +413,39 @@ Test(cli, bad_jobs_exit_64)
 	    td()), 64);
 	cr_expect_eq(run("'%s' events -j x '%s/demo' >/dev/null 2>&1", bin(),
 	    td()), 64);
+}
+
+/*
+ * Several rotated sets (per-host folders, Exim's mainlog beside maillog)
+ * are merged in time order: the time column of events never goes back,
+ * and every set's events are all there.
+ */
+Test(cli, sets_merged_in_time_order, .timeout = 120)
+{
+	const char *dir = tmp_path("hosts");
+	char *out, *p, *line, prev[32] = "";
+	size_t n, rows = 0, one;
+
+	cr_assert_eq(run("rm -rf '%s' && mkdir -p '%s/mx1' '%s/mx2' && "
+	    "cp '%s/demo/'* '%s/mx1/' && cp '%s/demo-exim/mainlog'* '%s/mx2/'",
+	    dir, dir, dir, td(), dir, td(), dir), 0);
+	cr_assert_eq(run("'%s' events --format csv -q '%s/mx1' > '%s'", bin(),
+	    dir, tmp_path("one.csv")), 0);
+	free(slurp(tmp_path("one.csv"), &one));
+	cr_assert_eq(run("'%s' events --format csv -q '%s' > '%s'", bin(),
+	    dir, tmp_path("merged.csv")), 0);
+	out = slurp(tmp_path("merged.csv"), &n);
+	p = strchr(out, '\n') + 1;	/* past the header */
+	while ((line = strsep(&p, "\n")) != NULL && *line != '\0') {
+		cr_assert_geq(strncmp(line, prev, 19), 0,
+		    "row %zu goes back in time: %.40s after %s", rows + 1,
+		    line, prev);
+		memcpy(prev, line, 19);
+		prev[19] = '\0';
+		rows++;
+	}
+	cr_expect_gt(n, one, "the second host's events are missing");
+	cr_expect_gt(rows, 1000);
+	free(out);
+	cr_assert_eq(run("rm -rf '%s'", dir), 0);
 }
