@@ -30,9 +30,9 @@ path(const char *leaf)
 	return p;
 }
 
-/* slurp - a whole file, NUL-terminated; NULL when it cannot be read. */
+/* slurp_or_null - a whole file, NUL-terminated; NULL when it cannot be read. */
 static char *
-slurp(const char *file, size_t *len)
+slurp_or_null(const char *file, size_t *len)
 {
 	FILE *fp = fopen(file, "rb");
 	char *buf;
@@ -109,7 +109,7 @@ Test(chart, data_file_shape)
 	fixture_init(&f, plain, 3);
 	cr_assert_eq(chart_write_data(&f.in, dat, &err), CHART_OK, "%s",
 	    err.buf);
-	s = slurp(dat, &n);
+	s = slurp_or_null(dat, &n);
 	cr_assert_not_null(s);
 	cr_expect_eq(count_lines(s), 1 + NPER);
 	cr_expect(strncmp(s, "\"period\"\t\"tick\"\t\"submission\"\t"
@@ -145,8 +145,8 @@ Test(chart, hostile_names_stay_in_the_data)
 	chart_opts_init(&o);
 	cr_assert_eq(chart_write_data(&f.in, dat, &err), CHART_OK);
 	cr_assert_eq(chart_write_script(&f.in, &o, gp, &err), CHART_OK);
-	d = slurp(dat, &n);
-	g = slurp(gp, &n);
+	d = slurp_or_null(dat, &n);
+	g = slurp_or_null(gp, &n);
 	cr_assert(d != NULL && g != NULL);
 	cr_expect_eq(count_lines(d), 1 + NPER);
 	cr_expect_eq(strchr(d, '\n')[1], '"', "a data line starts "
@@ -236,7 +236,7 @@ render(const char *leaf, enum chart_format fmt, bool log, size_t *n)
 	o.ylabel = "failed logins per month";
 	cr_assert_eq(chart_render(&f.in, &o, out, &err), CHART_OK, "%s",
 	    err.buf);
-	s = slurp(out, n);
+	s = slurp_or_null(out, n);
 	cr_assert_not_null(s, "no %s", out);
 	cr_expect_gt(*n, 2048, "%s: only %zu bytes", leaf, *n);
 	unlink(out);
@@ -309,7 +309,7 @@ Test(chart, plot_errors_end_to_end)
 		cr_skip_test("gnuplot not installed");
 	cr_assert_eq(run("'%s' plot-errors -q -o '%s' --by month '%s/demo'",
 	    bin(), png, td()), 0);
-	s = slurp(png, &n);
+	s = slurp_or_null(png, &n);
 	cr_assert_not_null(s);
 	cr_expect(memcmp(s, "\x89PNG", 4) == 0);
 	cr_expect_gt(n, 2048);
@@ -327,19 +327,19 @@ Test(chart, script_dir_matches_errors)
 	cr_assert_eq(run("'%s' plot-errors -q --script '%s' -o '%s' --by "
 	    "month '%s/demo' > '%s'", bin(), dir, png, td(), outf), 0);
 	cr_assert(asprintf(&dat, "%s/plot-errors.dat", dir) > 0);
-	s = slurp(dat, &n);
+	s = slurp_or_null(dat, &n);
 	cr_assert_not_null(s);
 	cr_expect_gt(periods, 0);
 	cr_expect_eq(count_lines(s), periods + 1, "%zu data rows, %zu "
 	    "periods", count_lines(s) - 1, periods);
 	free(s);
-	c = slurp(outf, &n);
+	c = slurp_or_null(outf, &n);
 	cr_assert_not_null(c);
 	cr_expect(strncmp(c, "gnuplot -d -c ", 14) == 0, "printed: %s", c);
 	/* The printed command draws the chart. */
 	if (have_gnuplot()) {
 		cr_expect_eq(run_cmd(c), 0, "%s", c);
-		s = slurp(png, &n);
+		s = slurp_or_null(png, &n);
 		cr_expect(s != NULL && n > 2048);
 		free(s);
 	}
@@ -358,7 +358,7 @@ Test(chart, no_gnuplot_exits_69)
 
 	cr_assert_eq(run("env PATH=/nonexistent '%s' plot-errors -q -o '%s' "
 	    "'%s/demo' 2> '%s'", bin(), png, td(), err), 69);
-	s = slurp(err, &n);
+	s = slurp_or_null(err, &n);
 	cr_assert_not_null(s);
 	cr_expect_not_null(strstr(s, "gnuplot-nox"), "stderr: %s", s);
 	cr_expect_neq(access(png, F_OK), 0, "an output file was left");

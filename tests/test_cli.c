@@ -19,26 +19,6 @@
 /* run - format and run a command line; returns the exit status. */
 #define run run_fmt
 
-/* slurp - a whole file into a malloc'ed buffer. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(fp, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
-
 Test(cli, version_names_compression)
 {
 	const char *out = tmp_path("version");

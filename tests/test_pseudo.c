@@ -253,26 +253,6 @@ Test(pseudo, scrub_hides_addresses_and_hosts)
 
 /* ---- end to end over testdata/demo ---- */
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(fp, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	if (len != NULL)
-		*len = (size_t)n;
-	return buf;
-}
-
 /* demo_events - events --format csv of the demo, with opts, into path. */
 static void
 demo_events(const char *opts, const char *path)

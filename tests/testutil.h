@@ -5,6 +5,7 @@
 #ifndef SUBSUBMIT_TESTS_TESTUTIL_H
 #define SUBSUBMIT_TESTS_TESTUTIL_H
 
+#include <criterion/criterion.h>
 #include <csv.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -195,6 +196,32 @@ run_fmt(const char *fmt, ...)
 	vsnprintf(test_cmdline, sizeof(test_cmdline), fmt, ap);
 	va_end(ap);
 	return run_cmd(test_cmdline);
+}
+
+/*
+ * slurp - a whole file into a malloc'ed, NUL-terminated buffer (the
+ * caller frees it); its length in *len unless len is NULL.  Fails the
+ * test when the file cannot be read.
+ */
+static inline char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "cannot open %s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	if (len != NULL)
+		*len = (size_t)n;
+	return buf;
 }
 
 #endif
