@@ -81,6 +81,20 @@ dupset_release(struct dupset *d)
 	d->last = INT64_MIN;
 }
 
+/*
+ * dupset_clear - empty, keeping the arrays: the next file fills them
+ * again, and growing them afresh each file cost page faults and copies.
+ */
+static void
+dupset_clear(struct dupset *d)
+{
+	free(d->taken);
+	d->taken = NULL;
+	d->n = 0;
+	d->last = INT64_MIN;
+	d->sorted = false;
+}
+
 static void
 dupset_add(struct dupset *d, uint64_t h, int64_t when)
 {
@@ -721,7 +735,7 @@ on_end(struct run *rn, const struct rec *r)
 	rn->pg.done_in += fc->info.bytes_in;
 	rn->pg.done_files++;
 	rn->st->files++;
-	dupset_release(fc->prev);
+	dupset_clear(fc->prev);
 	rn->in_file = false;
 	rn->file++;
 }

@@ -75,6 +75,12 @@ publish(struct scan_reader *w)
 {
 	struct rec_chunk *c = &w->ring[w->prod];
 
+	/* The last event line leaves with its chunk: keep a copy. */
+	if (w->last_ev != NULL) {
+		sbuf_reset(&w->last_line);
+		sbuf_add(&w->last_line, rec_blob(w->last_ev), w->last_ev_len);
+		w->last_ev = NULL;
+	}
 	if (w->threaded)
 		pthread_mutex_lock(&w->mu);
 	c->full = true;
@@ -133,7 +139,8 @@ reserve(struct scan_reader *w, enum rec_kind kind, size_t blob)
 	}
 	r = (struct rec *)(void *)(c->buf + c->len);
 	c->len += need;
-	memset(r, 0, sizeof(*r));
+	/* ev, off and len are emit_event()'s to fill, and only its. */
+	memset(r, 0, offsetof(struct rec, ev));
 	r->kind = kind;
 	r->size = (uint32_t)need;
 	r->blob_len = (uint32_t)blob;
@@ -328,7 +335,9 @@ dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
 static void
 replay(struct scan_reader *w, uint64_t lineno, uint32_t n, bool has_at)
 {
-	struct span copy = span_make(w->last_line.buf, w->last_line.len);
+	struct span copy = w->last_ev != NULL ?
+	    span_make(rec_blob(w->last_ev), w->last_ev_len) :
+	    span_make(w->last_line.buf, w->last_line.len);
 	struct envelope env;
 	struct raw_event ev;
 	const char *why;
@@ -414,12 +423,12 @@ one_line(struct scan_reader *w, struct span line, uint64_t lineno)
 	}
 	if (times > 1)
 		ev.flags |= EVF_REPEATED;
-	sbuf_reset(&w->last_line);
-	sbuf_add(&w->last_line, line.p, line.len);
 	w->last_was_event = true;
 	if ((r = emit_event(w, REC_EVENT, line, lineno, &env, &ev)) != NULL) {
 		r->n = times;
 		r->hash = hash64(line.p, line.len);
+		w->last_ev = r;
+		w->last_ev_len = line.len;
 	}
 }
 
@@ -469,6 +478,7 @@ open_next(struct scan_reader *w)
 	}
 	sbuf_release(&err);
 	sbuf_reset(&w->last_line);
+	w->last_ev = NULL;
 	w->last_was_event = false;
 	w->last_time = NULL;
 	w->next_file++;
