@@ -11,14 +11,23 @@
 ptrdiff_t
 span_find(struct span s, const char *needle, size_t nlen)
 {
-	const char *hit;
+	const char *p, *end, *hit;
 
 	if (nlen == 0)
 		return 0;
 	if (s.len < nlen)
-		return -1;
-	hit = memmem(s.p, s.len, needle, nlen);
-	return hit == NULL ? -1 : hit - s.p;
+		return -1;	/* s.p may be NULL: NULL + 0 is undefined */
+	p = s.p;
+	end = s.p + s.len;
+	while ((size_t)(end - p) >= nlen) {
+		hit = memchr(p, needle[0], (size_t)(end - p) - nlen + 1);
+		if (hit == NULL)
+			return -1;
+		if (memcmp(hit + 1, needle + 1, nlen - 1) == 0)
+			return hit - s.p;
+		p = hit + 1;
+	}
+	return -1;
 }
 
 /* span_rfind - offset of the last occurrence of needle in s, or -1. */

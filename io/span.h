@@ -33,7 +33,8 @@ span_eq(struct span s, const char *lit)
 {
 	size_t n = strlen(lit);
 
-	return s.len == n && (n == 0 || memcmp(s.p, lit, n) == 0);
+	return s.len == n && (n == 0 ||
+	    (s.p[0] == lit[0] && memcmp(s.p, lit, n) == 0));
 }
 
 /* span_starts - true when the span begins with lit. */
@@ -42,7 +43,9 @@ span_starts(struct span s, const char *lit)
 {
 	size_t n = strlen(lit);
 
-	return s.len >= n && memcmp(s.p, lit, n) == 0;
+	/* The first byte settles most misses without a call. */
+	return s.len >= n && (n == 0 ||
+	    (s.p[0] == lit[0] && memcmp(s.p, lit, n) == 0));
 }
 
 /* span_ends - true when the span ends with lit. */
@@ -79,7 +82,9 @@ span_skip(struct span s, size_t n)
 
 /*
  * span_find - offset of the first occurrence of needle (nlen bytes) in s,
- * or -1.  memmem() semantics; binary safe.
+ * or -1.  memmem() semantics; binary safe.  memchr() on the first byte,
+ * then memcmp(): for the short needles and lines of logs this beats
+ * glibc's memmem(), whose per-call set-up dominated profiles.
  */
 ptrdiff_t span_find(struct span s, const char *needle, size_t nlen);
 
