@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/bigmem.h"
 #include "io/xalloc.h"
 
 #define P1	0x9e3779b185ebca87ULL	/* xxHash64's primes */
@@ -88,7 +89,7 @@ grow_slots(uint32_t **slot, uint32_t *cap, uint32_t n,
     uint64_t (*key_hash)(const void *, uint32_t), const void *tbl)
 {
 	uint32_t ncap = *cap ? *cap * 2 : 1024, id, i;
-	uint32_t *ns = xcalloc(ncap, sizeof(*ns));
+	uint32_t *ns = bigmem_calloc(ncap, sizeof(*ns));
 
 	for (id = 1; id < n; id++) {
 		i = (uint32_t)key_hash(tbl, id) & (ncap - 1);
@@ -96,7 +97,7 @@ grow_slots(uint32_t **slot, uint32_t *cap, uint32_t n,
 			i = (i + 1) & (ncap - 1);
 		ns[i] = id;
 	}
-	free(*slot);
+	bigmem_free(*slot);
 	*slot = ns;
 	*cap = ncap;
 }
@@ -115,15 +116,15 @@ intern_str_init(struct intern_str *t, struct arena *a)
 	memset(t, 0, sizeof(*t));
 	t->arena = a;
 	t->n = 1;
-	t->v = xcalloc(1, sizeof(*t->v));
+	t->v = bigmem_calloc(1, sizeof(*t->v));
 	t->v[0].s = "";
 }
 
 void
 intern_str_release(struct intern_str *t)
 {
-	free(t->v);
-	free(t->slot);
+	bigmem_free(t->v);
+	bigmem_free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -148,7 +149,7 @@ intern_str_id(struct intern_str *t, const char *p, size_t len)
 		return 0;
 	id = t->n++;
 	if ((id & (id - 1)) == 0)	/* capacity doubles at powers of two */
-		t->v = xreallocarray(t->v, (size_t)id * 2, sizeof(*t->v));
+		t->v = bigmem_realloc(t->v, (size_t)id * 2, sizeof(*t->v));
 	t->v[id].s = arena_memdup(t->arena, p, len);
 	t->v[id].len = (uint32_t)len;
 	t->slot[i] = id;
@@ -197,14 +198,14 @@ intern_ip_init(struct intern_ip *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->n = 1;
-	t->v = xcalloc(1, sizeof(*t->v));
+	t->v = bigmem_calloc(1, sizeof(*t->v));
 }
 
 void
 intern_ip_release(struct intern_ip *t)
 {
-	free(t->v);
-	free(t->slot);
+	bigmem_free(t->v);
+	bigmem_free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -225,7 +226,7 @@ intern_ip_id(struct intern_ip *t, const struct ipaddr *a)
 		return 0;
 	id = t->n++;
 	if ((id & (id - 1)) == 0)
-		t->v = xreallocarray(t->v, (size_t)id * 2, sizeof(*t->v));
+		t->v = bigmem_realloc(t->v, (size_t)id * 2, sizeof(*t->v));
 	t->v[id] = *a;
 	t->slot[i] = id;
 	return id;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "analysis/intern.h"
+#include "io/bigmem.h"
 #include "io/xalloc.h"
 
 #define DOMS_KEPT	8	/* recipient domains remembered per message */
@@ -50,8 +51,8 @@ ledger_init(struct ledger *l)
 void
 ledger_release(struct ledger *l)
 {
-	free(l->msg);
-	free(l->slot);
+	bigmem_free(l->msg);
+	bigmem_free(l->slot);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -90,7 +91,7 @@ rehash(struct ledger *l, uint32_t now)
 	l->scap = 1024;
 	while (live * 2 >= l->scap)
 		l->scap *= 2;
-	l->slot = xcalloc(l->scap, sizeof(*l->slot));
+	l->slot = bigmem_calloc(l->scap, sizeof(*l->slot));
 	l->sn = 0;
 	for (i = 0; i < ocap; i++) {
 		if (old[i].key == 0 ||
@@ -99,7 +100,7 @@ rehash(struct ledger *l, uint32_t now)
 		*slot_of(l, old[i].key) = old[i];
 		l->sn++;
 	}
-	free(old);
+	bigmem_free(old);
 }
 
 uint32_t
@@ -111,7 +112,7 @@ ledger_submit(struct ledger *l, uint8_t host, struct span qid,
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? st_mult(l->cap, 2) : 1024;
-		l->msg = xreallocarray(l->msg, l->cap, sizeof(*l->msg));
+		l->msg = bigmem_realloc(l->msg, l->cap, sizeof(*l->msg));
 	}
 	l->msg[l->n] = *m;
 	if ((l->sn + 1) * 4 > l->scap * 3)

@@ -22,6 +22,7 @@
 #include "analysis/intern.h"
 #include "analysis/scan_rec.h"
 #include "analysis/sessjoin.h"
+#include "io/bigmem.h"
 #include "io/diag.h"
 #include "io/numfmt.h"
 #include "io/xalloc.h"
@@ -74,8 +75,8 @@ struct filectx {
 static void
 dupset_release(struct dupset *d)
 {
-	free(d->h);
-	free(d->t);
+	bigmem_free(d->h);
+	bigmem_free(d->t);
 	free(d->taken);
 	memset(d, 0, sizeof(*d));
 	d->last = INT64_MIN;
@@ -100,8 +101,8 @@ dupset_add(struct dupset *d, uint64_t h, int64_t when)
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? st_mult(d->cap, 2) : 4096;
-		d->h = xreallocarray(d->h, d->cap, sizeof(*d->h));
-		d->t = xreallocarray(d->t, d->cap, sizeof(*d->t));
+		d->h = bigmem_realloc(d->h, d->cap, sizeof(*d->h));
+		d->t = bigmem_realloc(d->t, d->cap, sizeof(*d->t));
 	}
 	d->t[d->n] = when;
 	d->h[d->n++] = h;

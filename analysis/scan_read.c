@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "analysis/intern.h"
+#include "io/bigmem.h"
 #include "io/parse_courier.h"
 #include "io/parse_dovecot.h"
 #include "io/parse_exim.h"
@@ -114,8 +115,14 @@ writable(struct scan_reader *w)
 		if (w->stop)
 			return NULL;
 	}
-	if (c->buf == NULL)
-		c->buf = xmalloc(REC_CHUNK);
+	if (c->buf == NULL) {
+		/* The whole ring at once: huge pages, few page faults. */
+		size_t i;
+
+		w->ring_mem = bigmem_realloc(NULL, w->nchunk, REC_CHUNK);
+		for (i = 0; i < w->nchunk; i++)
+			w->ring[i].buf = w->ring_mem + i * REC_CHUNK;
+	}
 	w->have_chunk = true;
 	return c;
 }
@@ -627,7 +634,9 @@ scan_read_stop(struct scan_reader *w)
 	}
 	reader_free(w->rd);
 	w->rd = NULL;
+	bigmem_free(w->ring_mem);
+	w->ring_mem = NULL;
 	for (i = 0; i < REC_NCHUNK; i++)
-		free(w->ring[i].buf);
+		w->ring[i].buf = NULL;
 	sbuf_release(&w->last_line);
 }

@@ -103,6 +103,7 @@ struct scan_reader {
 	bool		 stop, eof;
 
 	struct rec_chunk ring[REC_NCHUNK];
+	char		*ring_mem;	/* the chunks' memory, in one piece */
 	size_t		 nchunk;	/* of ring in use */
 	size_t		 prod, cons;
 

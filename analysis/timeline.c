@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/bigmem.h"
 #include "io/diag.h"
 #include "io/parse_sendmail.h"
 #include "io/parse_exim.h"
@@ -171,7 +172,7 @@ append(struct timeline *tl, const struct event *e, uint32_t count)
 
 		if (tl->n == tl->cap) {
 			tl->cap = tl->cap ? st_mult(tl->cap, 2) : 4096;
-			tl->ev = xreallocarray(tl->ev, tl->cap, sizeof(*tl->ev));
+			tl->ev = bigmem_realloc(tl->ev, tl->cap, sizeof(*tl->ev));
 		}
 		tl->ev[tl->n] = *e;
 		tl->ev[tl->n].count = c;
@@ -468,29 +469,29 @@ sort_by_time(struct timeline *tl, struct link *links, size_t nlinks)
 			break;
 	if (i >= tl->n)
 		return;
-	perm = xreallocarray(NULL, tl->n, sizeof(*perm));
+	perm = bigmem_realloc(NULL, tl->n, sizeof(*perm));
 	for (i = 0; i < tl->n; i++)
 		perm[i] = (uint32_t)i;
 	sort_base = tl->ev;
 	qsort(perm, tl->n, sizeof(*perm), cmp_when);
-	sorted = xreallocarray(NULL, tl->n, sizeof(*sorted));
+	sorted = bigmem_realloc(NULL, tl->n, sizeof(*sorted));
 	for (i = 0; i < tl->n; i++)
 		sorted[i] = tl->ev[perm[i]];
 	inv = perm;	/* reuse: inv[old] = new */
 	{
-		uint32_t *tmp = xreallocarray(NULL, tl->n, sizeof(*tmp));
+		uint32_t *tmp = bigmem_realloc(NULL, tl->n, sizeof(*tmp));
 
 		for (i = 0; i < tl->n; i++)
 			tmp[perm[i]] = (uint32_t)i;
-		free(perm);
+		bigmem_free(perm);
 		inv = tmp;
 	}
 	for (i = 0; i < nlinks; i++) {
 		links[i].ok = inv[links[i].ok];
 		links[i].fail = inv[links[i].fail];
 	}
-	free(inv);
-	free(tl->ev);
+	bigmem_free(inv);
+	bigmem_free(tl->ev);
 	tl->ev = sorted;
 	tl->cap = tl->n;
 }
@@ -503,8 +504,8 @@ static void
 build_view(const struct timeline *tl, size_t nkeys, bool by_ip,
     uint32_t **idx_out, uint32_t **start_out)
 {
-	uint32_t *start = xcalloc(nkeys + 1, sizeof(*start));
-	uint32_t *idx = xreallocarray(NULL, tl->n ? tl->n : 1, sizeof(*idx));
+	uint32_t *start = bigmem_calloc(nkeys + 1, sizeof(*start));
+	uint32_t *idx = bigmem_realloc(NULL, tl->n ? tl->n : 1, sizeof(*idx));
 	uint32_t *fill;
 	size_t i;
 
@@ -766,8 +767,8 @@ static void
 build_msg_view(struct timeline *tl)
 {
 	size_t i, n = tl->ledger.n;
-	uint32_t *idx = xreallocarray(NULL, n ? n : 1, sizeof(*idx));
-	uint32_t *start = xcalloc(tl->accounts.n + 1, sizeof(*start));
+	uint32_t *idx = bigmem_realloc(NULL, n ? n : 1, sizeof(*idx));
+	uint32_t *start = bigmem_calloc(tl->accounts.n + 1, sizeof(*start));
 
 	for (i = 0; i < n; i++) {
 		idx[i] = (uint32_t)i;
@@ -820,18 +821,18 @@ void
 timeline_release(struct timeline *tl)
 {
 	ledger_release(&tl->ledger);
-	free(tl->msg_by_account);
-	free(tl->msg_account_start);
+	bigmem_free(tl->msg_by_account);
+	bigmem_free(tl->msg_account_start);
 	intern_str_release(&tl->names);
 	free(tl->ip_name);
 	intern_str_release(&tl->accounts);
 	intern_ip_release(&tl->ips);
 	free(tl->files);
-	free(tl->ev);
-	free(tl->by_account);
-	free(tl->account_start);
-	free(tl->by_ip);
-	free(tl->ip_start);
+	bigmem_free(tl->ev);
+	bigmem_free(tl->by_account);
+	bigmem_free(tl->account_start);
+	bigmem_free(tl->by_ip);
+	bigmem_free(tl->ip_start);
 	arena_release(&tl->arena);
 	memset(tl, 0, sizeof(*tl));
 }

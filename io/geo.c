@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "io/bigmem.h"
 #include "io/diag.h"
 #include "io/escape.h"
 #include "io/netclass.h"
@@ -66,8 +67,8 @@ geo_init(struct geo_db *db)
 void
 geo_release(struct geo_db *db)
 {
-	free(db->r4);
-	free(db->r6);
+	bigmem_free(db->r4);
+	bigmem_free(db->r6);
 	free(db->orgtab);
 	sbuf_release(&db->orgs);
 	geo_init(db);
@@ -328,7 +329,7 @@ grow(void *v, size_t n, size_t *cap, size_t sz)
 	if (n < *cap)
 		return v;
 	*cap = *cap == 0 ? 1024 : st_mult(*cap, 2);
-	return xreallocarray(v, *cap, sz);
+	return bigmem_realloc(v, *cap, sz);
 }
 
 /* store - append range r with value val and org offset org. */
@@ -559,7 +560,7 @@ msort(void *base, size_t n, size_t sz,
 		;
 	if (i >= n)
 		return;
-	dst = xreallocarray(NULL, n, sz);
+	dst = bigmem_realloc(NULL, n, sz);
 	for (w = 1; w < n; w *= 2) {
 		for (i = 0; i < n; i += 2 * w)
 			merge(src, dst, i, w, n, sz, cmp);
@@ -569,9 +570,9 @@ msort(void *base, size_t n, size_t sz,
 	}
 	if (src != base) {
 		memcpy(base, src, n * sz);
-		free(src);
+		bigmem_free(src);
 	} else
-		free(dst);
+		bigmem_free(dst);
 }
 
 /* cmp128 - compare two big-endian (high, low) pairs. */
@@ -668,11 +669,11 @@ finish(struct geo_db *db)
 	msort(db->r6, db->n6, sizeof(*db->r6), cmp6);
 	resolve6(db);
 	if (db->n4 > 0 && db->n4 < db->cap4) {
-		db->r4 = xreallocarray(db->r4, db->n4, sizeof(*db->r4));
+		db->r4 = bigmem_realloc(db->r4, db->n4, sizeof(*db->r4));
 		db->cap4 = db->n4;
 	}
 	if (db->n6 > 0 && db->n6 < db->cap6) {
-		db->r6 = xreallocarray(db->r6, db->n6, sizeof(*db->r6));
+		db->r6 = bigmem_realloc(db->r6, db->n6, sizeof(*db->r6));
 		db->cap6 = db->n6;
 	}
 	db->stats.ranges = db->n4 + db->n6;
