@@ -16,6 +16,7 @@
 #include "cmd/opts.h"
 #include "io/diag.h"
 #include "io/escape.h"
+#include "io/numfmt.h"
 #include "io/out_csv.h"
 
 #define TEXT_CAP	200	/* bytes of one log field on a terminal */
@@ -24,12 +25,29 @@ static const char csv_header[] = "time,host,service,event,account,ip,"
     "client_name,count,queue_id,session,method,status,recipient,detail,"
     "file,line";
 
+/*
+ * The time cell of the previous row.  Rows come in time order, so most
+ * share their date with the row before: only HH:MM:SS is written again.
+ */
+struct time_cache {
+	bool		patch;		/* cell holds a day's time to patch */
+	int64_t		day;		/* days since the epoch */
+	bool		has_off;
+	int		off_min;
+	struct sbuf	cell;		/* the CSV cell */
+};
+
 struct events_out {
 	enum out_format		 fmt;
 	struct csv_out		 csv;
 	struct sbuf		 text;
 	const struct pseudo	*ps;		/* NULL: real names */
 	struct sbuf		 detail;	/* the detail, scrubbed */
+	/* CSV only: the same text for row after row, formatted once. */
+	struct time_cache	 tc;
+	struct sbuf		 kinds[EV_KIND_MAX];	/* event_kind_name() */
+	struct sbuf		 fname;		/* the file of fcell */
+	struct sbuf		 fcell;		/* its CSV cell */
 };
 
 /* The fields that name people or hosts, as they are to be printed. */
@@ -75,7 +93,7 @@ shown(struct events_out *o, const struct raw_event *ev, struct shown *sh)
 	if (delivery_like(ev))
 		sh->rcpt = pseudo_span(o->ps, 'u', cn, sh->cbuf);
 	else
-		sh->cname = span_eq(cn, "unknown") ? cn :
+		sh->cname = o->ps == NULL || span_eq(cn, "unknown") ? cn :
 		    pseudo_span(o->ps, 'h', cn, sh->cbuf);
 	sh->detail = ev->detail;
 	if (o->ps != NULL && ev->detail.len > 0) {
@@ -85,33 +103,125 @@ shown(struct events_out *o, const struct raw_event *ev, struct shown *sh)
 	}
 }
 
+/*
+ * time_cell - the cell of scan_format_time() of the event, in tc->cell.
+ * Within the day of the previous row only the time of day is written
+ * again, at the fixed places of the "YYYY-MM-DDTHH:MM:SS" that starts
+ * scan_format_time() text.  That is done only when the cell is the text
+ * itself, not quoted, so digits for digits leave it right.
+ */
+static void
+time_cell(struct time_cache *tc, int64_t when, bool has_off, int off_min)
+{
+	int64_t day = when / 86400, rem = when % 86400;
+	char buf[40];
+	size_t n;
+
+	if (rem < 0) {
+		rem += 86400;
+		day--;
+	}
+	if (!tc->patch || day != tc->day || has_off != tc->has_off ||
+	    off_min != tc->off_min) {
+		scan_format_time(when, has_off, off_min, buf);
+		n = strlen(buf);
+		sbuf_reset(&tc->cell);
+		csv_out_format_str(&tc->cell, buf, n);
+		tc->patch = tc->cell.len == n && n >= 19 && buf[10] == 'T' &&
+		    buf[13] == ':' && buf[16] == ':';
+		tc->day = day;
+		tc->has_off = has_off;
+		tc->off_min = off_min;
+		return;
+	}
+	fmt_digits(tc->cell.buf + 11, (unsigned)(rem / 3600), 2);
+	fmt_digits(tc->cell.buf + 14, (unsigned)(rem / 60 % 60), 2);
+	fmt_digits(tc->cell.buf + 17, (unsigned)(rem % 60), 2);
+}
+
+/* kinds_init - the cells of the names of the event kinds. */
+static void
+kinds_init(struct sbuf *k)
+{
+	const char *s;
+	int i;
+
+	for (i = 0; i < EV_KIND_MAX; i++) {
+		s = event_kind_name((enum ev_kind)i);
+		sbuf_init(&k[i]);
+		csv_out_format_str(&k[i], s, strlen(s));
+	}
+}
+
+/* kinds_release - undo kinds_init(). */
+static void
+kinds_release(struct sbuf *k)
+{
+	int i;
+
+	for (i = 0; i < EV_KIND_MAX; i++)
+		sbuf_release(&k[i]);
+}
+
+/* file_cell - the CSV cell of the file name, formatted once per file. */
+static void
+file_cell(struct events_out *o, const char *file)
+{
+	size_t n;
+
+	if (strcmp(file, o->fname.buf) == 0)
+		return;
+	n = strlen(file);
+	sbuf_reset(&o->fname);
+	sbuf_add(&o->fname, file, n);
+	sbuf_reset(&o->fcell);
+	csv_out_format_text(&o->fcell, file, n);
+}
+
+/* cell - one cell of a row for csv_out_row(). */
+static inline struct csv_cell
+cell(enum csv_cell_type type, const char *p, size_t len)
+{
+	struct csv_cell v = { type, p, len, 0 };
+
+	return v;
+}
+
 static int
 row_csv(struct events_out *o, const struct scan_event *se)
 {
 	const struct raw_event *ev = se->ev;
-	struct csv_out *c = &o->csv;
-	char tbuf[40];
+	struct time_cache *tc = &o->tc;
+	struct csv_cell v[16];
 	struct shown sh;
 
 	shown(o, ev, &sh);
-	csv_out_str(c, scan_format_time(se->when, se->env->t.has_off,
-	    se->env->t.off_min, tbuf));
-	csv_out_text(c, se->env->host.p, se->env->host.len);
-	csv_out_text(c, se->service, strlen(se->service));
-	csv_out_str(c, event_kind_name(ev->kind));
-	csv_out_text(c, sh.account.p, sh.account.len);
-	csv_out_str(c, sh.ip);
-	csv_out_text(c, sh.cname.p, sh.cname.len);
-	csv_out_u64(c, se->count);
-	csv_out_text(c, ev->queue_id.p, ev->queue_id.len);
-	csv_out_text(c, ev->session.p, ev->session.len);
-	csv_out_text(c, ev->method.p, ev->method.len);
-	csv_out_text(c, ev->status.p, ev->status.len);
-	csv_out_text(c, sh.rcpt.p, sh.rcpt.len);
-	csv_out_text(c, sh.detail.p, sh.detail.len);
-	csv_out_text(c, se->file, strlen(se->file));
-	csv_out_u64(c, se->line);
-	return csv_out_end(c);
+	time_cell(tc, se->when, se->env->t.has_off, se->env->t.off_min);
+	file_cell(o, se->file);
+	v[0] = cell(CSV_CELL, tc->cell.buf, tc->cell.len);
+	v[1] = cell(CSV_TEXT, se->env->host.p, se->env->host.len);
+	v[2] = cell(CSV_TEXT, se->service, strlen(se->service));
+	if ((unsigned)ev->kind < EV_KIND_MAX)
+		v[3] = cell(CSV_CELL, o->kinds[ev->kind].buf,
+		    o->kinds[ev->kind].len);
+	else
+		v[3] = cell(CSV_STR, event_kind_name(ev->kind),
+		    strlen(event_kind_name(ev->kind)));
+	v[4] = cell(CSV_TEXT, sh.account.p, sh.account.len);
+	v[5] = cell(CSV_STR, sh.ip, strlen(sh.ip));
+	v[6] = cell(CSV_TEXT, sh.cname.p, sh.cname.len);
+	v[7] = cell(CSV_U64, NULL, 0);
+	v[7].v = se->count;
+	v[8] = cell(CSV_TEXT, ev->queue_id.p, ev->queue_id.len);
+	v[9] = cell(CSV_TEXT, ev->session.p, ev->session.len);
+	v[10] = cell(CSV_TEXT, ev->method.p, ev->method.len);
+	v[11] = cell(CSV_TEXT, ev->status.p, ev->status.len);
+	v[12] = cell(CSV_TEXT, sh.rcpt.p, sh.rcpt.len);
+	v[13] = cell(CSV_TEXT, sh.detail.p, sh.detail.len);
+	v[14] = cell(CSV_CELL, o->fcell.buf, o->fcell.len);
+	v[15] = cell(CSV_U64, NULL, 0);
+	v[15].v = se->line;
+	return csv_out_row(&o->csv, v, 16);
 }
 
 /* field - " key=value" with the value escaped and capped. */
@@ -212,6 +322,10 @@ cmd_events(int argc, char **argv)
 	csv_out_init(&out.csv, stdout);
 	sbuf_init(&out.text);
 	sbuf_init(&out.detail);
+	kinds_init(out.kinds);
+	sbuf_init(&out.tc.cell);
+	sbuf_init(&out.fname);
+	sbuf_init(&out.fcell);
 	diag_set_progress(true);
 	if (ro.format == FMT_CSV && csv_out_header(&out.csv, csv_header) != 0)
 		rc = -1;
@@ -220,6 +334,10 @@ cmd_events(int argc, char **argv)
 	csv_out_release(&out.csv);
 	sbuf_release(&out.text);
 	sbuf_release(&out.detail);
+	sbuf_release(&out.fname);
+	sbuf_release(&out.tc.cell);
+	kinds_release(out.kinds);
+	sbuf_release(&out.fcell);
 	source_list_release(&files);
 	if (rc != 0)
 		return finish_stdout(EXIT_IOERR);

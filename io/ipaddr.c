@@ -11,8 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "io/numfmt.h"
-
 static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0xff, 0xff };
 
@@ -120,19 +118,41 @@ ipaddr_is_v4(const struct ipaddr *a)
 	return memcmp(a->b, v4_prefix, 12) == 0;
 }
 
+/* put_octet - v (0-255) in decimal at b; returns its length. */
+static inline size_t
+put_octet(char *b, unsigned v)
+{
+	if (v >= 100) {
+		b[0] = (char)('0' + v / 100);
+		v %= 100;
+		b[1] = (char)('0' + v / 10);
+		b[2] = (char)('0' + v % 10);
+		return 3;
+	}
+	if (v >= 10) {
+		b[0] = (char)('0' + v / 10);
+		b[1] = (char)('0' + v % 10);
+		return 2;
+	}
+	b[0] = (char)('0' + v);
+	return 1;
+}
+
 char *
 ipaddr_format(const struct ipaddr *a, char *buf)
 {
-	if (ipaddr_is_v4(a)) {
-		size_t n = 0;
-		int i;
+	if (memcmp(a->b, v4_prefix, 12) == 0) {
+		size_t n;
 
 		/* By hand: inet_ntop() formats with sprintf, once per row. */
-		for (i = 12; i < 16; i++) {
-			n += fmt_u64(buf + n, a->b[i]);
-			buf[n++] = '.';
-		}
-		buf[n - 1] = '\0';
+		n = put_octet(buf, a->b[12]);
+		buf[n++] = '.';
+		n += put_octet(buf + n, a->b[13]);
+		buf[n++] = '.';
+		n += put_octet(buf + n, a->b[14]);
+		buf[n++] = '.';
+		n += put_octet(buf + n, a->b[15]);
+		buf[n] = '\0';
 		return buf;
 	}
 	inet_ntop(AF_INET6, a->b, buf, IPADDR_STRLEN);

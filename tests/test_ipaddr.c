@@ -1,6 +1,7 @@
 /*
  * tests/test_ipaddr.c - every logged address form maps to one value.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -62,6 +63,25 @@ Test(ipaddr, mapped_equals_plain)
 	cr_assert(ipaddr_parse(SPAN_LIT("203.0.113.9"), &b));
 	cr_assert(memcmp(&a, &b, sizeof(a)) == 0);
 	cr_assert(ipaddr_is_v4(&a));
+}
+
+/* IPv4 as inet_ntop() writes it: every octet value, in every place. */
+Test(ipaddr, format_v4_every_octet)
+{
+	char want[INET_ADDRSTRLEN], got[IPADDR_STRLEN];
+	struct ipaddr a;
+	int v, at;
+
+	cr_assert(ipaddr_parse(SPAN_LIT("1.20.255.0"), &a));
+	for (at = 12; at < 16; at++)
+		for (v = 0; v < 256; v++) {
+			struct ipaddr b = a;
+
+			b.b[at] = (uint8_t)v;
+			cr_assert_not_null(inet_ntop(AF_INET, b.b + 12, want,
+			    sizeof(want)));
+			cr_assert_str_eq(ipaddr_format(&b, got), want);
+		}
 }
 
 /*
