@@ -90,8 +90,10 @@ publish(struct scan_reader *w)
 	w->prod = (w->prod + 1) % w->nchunk;
 	w->have_chunk = false;
 	w->published = true;
+	w->nfull++;
 	if (w->threaded) {
-		pthread_cond_broadcast(&w->cv);
+		if (w->c_wait && w->nfull >= WAKE_AT)
+			pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
 	}
 }
@@ -109,8 +111,14 @@ writable(struct scan_reader *w)
 		return c;
 	if (w->threaded) {
 		pthread_mutex_lock(&w->mu);
-		while (c->full && !w->stop)
+		while (c->full && !w->stop) {
+			/* A consumer held back by WAKE_AT must not wait. */
+			if (w->c_wait)
+				pthread_cond_broadcast(&w->cv);
+			w->p_wait = true;
 			pthread_cond_wait(&w->cv, &w->mu);
+		}
+		w->p_wait = false;
 		pthread_mutex_unlock(&w->mu);
 		if (w->stop)
 			return NULL;
@@ -598,8 +606,13 @@ scan_read_next(struct scan_reader *w)
 		return c->full ? c : NULL;
 	}
 	pthread_mutex_lock(&w->mu);
-	while (!c->full && !w->all_done)
+	while (!c->full && !w->all_done) {
+		if (w->p_wait)
+			pthread_cond_broadcast(&w->cv);
+		w->c_wait = true;
 		pthread_cond_wait(&w->cv, &w->mu);
+	}
+	w->c_wait = false;
 	pthread_mutex_unlock(&w->mu);
 	return c->full ? c : NULL;
 }
@@ -612,8 +625,10 @@ scan_read_done(struct scan_reader *w, struct rec_chunk *c)
 	c->len = 0;
 	c->full = false;
 	w->cons = (w->cons + 1) % w->nchunk;
+	w->nfull--;
 	if (w->threaded) {
-		pthread_cond_broadcast(&w->cv);
+		if (w->p_wait && w->nchunk - w->nfull >= WAKE_AT)
+			pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
 	}
 }

@@ -80,6 +80,7 @@ struct rec {
 
 #define REC_CHUNK	(1024 * 1024)
 #define REC_NCHUNK	8
+#define WAKE_AT		(REC_NCHUNK / 2)	/* at most REC_NCHUNK - 1 */
 
 struct rec_chunk {
 	char		*buf;
@@ -101,6 +102,13 @@ struct scan_reader {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	bool		 stop, eof;
+	/*
+	 * A wake-up costs tens of microseconds on a virtual machine: a
+	 * sleeping side is woken when WAKE_AT chunks are ready for it (or
+	 * at the end), not at every chunk.
+	 */
+	bool		 p_wait, c_wait;	/* producer, consumer asleep */
+	size_t		 nfull;		/* chunks published, not yet done */
 
 	struct rec_chunk ring[REC_NCHUNK];
 	char		*ring_mem;	/* the chunks' memory, in one piece */

@@ -47,6 +47,8 @@
 #define NBLK		4		/* blocks: one in use, three ahead */
 /* A block with its head room and a NUL, rounded to a cache line. */
 #define BLK_STRIDE	((HEAD + BLK_SIZE + 1 + 63) & ~(size_t)63)
+/* Blocks ready before a sleeping side is woken; at most NBLK - 1. */
+#define WAKE_AT		(NBLK / 2)
 #define SNIFF_LEN	10		/* a gzip header; the longest magic */
 
 enum blk_state {
@@ -79,9 +81,15 @@ struct reader {
 	uint64_t	 p_out;		/* text produced */
 	bool		 p_done;
 
-	/* The decompression thread, when there is one. */
+	/*
+	 * The decompression thread, when there is one.  A wake-up costs
+	 * tens of microseconds on a virtual machine, so a waiting side is
+	 * woken when WAKE_AT blocks are ready for it, not at every block.
+	 */
 	bool		 threaded;
 	bool		 stop;		/* reader_free() wants it gone */
+	bool		 p_wait, c_wait;	/* producer, consumer asleep */
+	size_t		 nfree, nfull;
 	pthread_t	 thr;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
@@ -334,18 +342,24 @@ producer(void *arg)
 	for (;;) {
 		b = &r->blk[r->prod];
 		pthread_mutex_lock(&r->mu);
-		while (b->state != BLK_FREE && !r->stop)
+		while (b->state != BLK_FREE && !r->stop) {
+			r->p_wait = true;
 			pthread_cond_wait(&r->cv, &r->mu);
+		}
+		r->p_wait = false;
 		if (r->stop) {
 			pthread_mutex_unlock(&r->mu);
 			break;
 		}
+		r->nfree--;
 		pthread_mutex_unlock(&r->mu);
 		produce(r, b);
 		pthread_mutex_lock(&r->mu);
 		b->state = BLK_FULL;
 		last = b->last;
-		pthread_cond_broadcast(&r->cv);
+		r->nfull++;
+		if (r->c_wait && (r->nfull >= WAKE_AT || last))
+			pthread_cond_broadcast(&r->cv);
 		pthread_mutex_unlock(&r->mu);
 		if (last)
 			break;
@@ -365,6 +379,8 @@ reader_prefetch(struct reader *r)
 		pthread_mutex_destroy(&r->mu);
 		return;
 	}
+	r->nfree = NBLK;
+	r->nfull = 0;
 	if (pthread_create(&r->thr, NULL, producer, r) != 0) {
 		pthread_cond_destroy(&r->cv);
 		pthread_mutex_destroy(&r->mu);
@@ -409,8 +425,15 @@ take_block(struct reader *r, size_t k)
 		return b;
 	}
 	pthread_mutex_lock(&r->mu);
-	while (b->state != BLK_FULL)
+	while (b->state != BLK_FULL) {
+		/* A producer held back by WAKE_AT must not wait for us. */
+		if (r->p_wait)
+			pthread_cond_broadcast(&r->cv);
+		r->c_wait = true;
 		pthread_cond_wait(&r->cv, &r->mu);
+	}
+	r->c_wait = false;
+	r->nfull--;
 	b->state = BLK_INUSE;
 	pthread_mutex_unlock(&r->mu);
 	return b;
@@ -426,7 +449,8 @@ drop_block(struct reader *r, size_t k)
 	}
 	pthread_mutex_lock(&r->mu);
 	r->blk[k].state = BLK_FREE;
-	pthread_cond_broadcast(&r->cv);
+	if (++r->nfree >= WAKE_AT && r->p_wait)
+		pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->mu);
 }
 
