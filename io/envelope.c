@@ -1266,10 +1266,13 @@ mainlog_or_syslog(struct cur *c, struct envelope *env)
 	const struct cur start = *c;
 	const char *why;
 
-	if (mainlog_line(c, env, true))
-		return true;
-	*c = start;
-	memset(env, 0, offsetof(struct envelope, text));
+	/* Most lines are syslog's: their stamp fails the first test cheaply. */
+	if (left(c) >= 19 && c->p[4] == '-') {
+		if (mainlog_line(c, env, true))
+			return true;
+		*c = start;
+		memset(env, 0, offsetof(struct envelope, text));
+	}
 	if (syslog_line(c, env))
 		return true;
 	why = c->why;

@@ -850,7 +850,9 @@ find_session(struct span e, struct elems *el)
 static bool
 parse_elements(struct span e, struct elems *el)
 {
-	memset(el, 0, sizeof(*el));
+	static const struct elems blank;	/* not memset(): "rep stos" */
+
+	*el = blank;
 	find_rip(e, el);
 	if (!el->has_ip)
 		return false;
@@ -1047,7 +1049,9 @@ split_msg(struct span m, struct dvline *dl)
 static void
 split_line(const struct envelope *env, struct dvline *dl)
 {
-	memset(dl, 0, sizeof(*dl));
+	static const struct dvline blank;	/* not memset(): "rep stos" */
+
+	*dl = blank;
 	if (is_dovecot_tag(env->tag))
 		split_msg(env->msg, dl);
 	else if (env->host.len == 0 && level_of(env->tag) != LV_NONE) {

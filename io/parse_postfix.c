@@ -199,10 +199,32 @@ static const char *const svc_names[SVC_MAX] = {
 void
 raw_event_clear(struct raw_event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
+	/*
+	 * Field by field, not memset(): GCC turns a memset() of this size
+	 * into "rep stos", whose start-up cost showed in profiles (every
+	 * parser clears the event of every line it sees).  A new field of
+	 * struct raw_event must be cleared here (the assertion is a
+	 * reminder).
+	 */
+	_Static_assert(sizeof(struct raw_event) == 184,
+	    "struct raw_event changed: clear the new field here");
 	ev->kind = EV_NONE;
 	ev->service = SVC_NONE;
+	ev->svc_name = SPAN_NULL;
+	ev->account = SPAN_NULL;
+	ev->has_ip = false;
+	memset(&ev->ip, 0, sizeof(ev->ip));
+	ev->client_name = SPAN_NULL;
+	ev->queue_id = SPAN_NULL;
+	ev->session = SPAN_NULL;
+	ev->method = SPAN_NULL;
+	ev->status = SPAN_NULL;
+	ev->detail = SPAN_NULL;
 	ev->count = 1;
+	ev->auth_ok = 0;
+	ev->auth_total = 0;
+	ev->flags = 0;
+	ev->nrcpt = 0;
 }
 
 /* event_kind_name - printed name of an event kind. */
