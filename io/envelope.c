@@ -68,16 +68,6 @@ static const char weekdays[7][3] = {
 	{ 'S', 'u', 'n' },
 };
 
-/* Bytes that end the first token after the time stamp (see take_host). */
-static const unsigned char host_stop[256] = {
-	[' '] = 1, [':'] = 1, ['['] = 1, ['('] = 1,
-};
-
-/* Bytes that end or interrupt the TAG[PID] field (see field_end). */
-static const unsigned char field_stop[256] = {
-	[' '] = 1, [':'] = 1, ['('] = 1,
-};
-
 /* Bytes of a program name, the part of a tag before '(' or '['. */
 static const unsigned char name_char[256] = {
 	['-'] = 1, ['.'] = 1, ['/'] = 1, ['_'] = 1,
@@ -893,6 +883,45 @@ skip_bsd_verbose(struct cur *c)
 	}
 }
 
+/*
+ * find_any4 - the first byte of [p, e) that is a, b, c or d, or e.  Host
+ * names and tags are scanned on every line, so eight bytes are tested
+ * at a time: a byte equal to a target is a zero byte of the XOR, and the
+ * lowest flag of the zero-byte test is exact (a borrow only runs toward
+ * later bytes).  Byte by byte for the tail and on big-endian machines.
+ */
+static inline const char *
+find_any4(const char *p, const char *e, unsigned char a, unsigned char b,
+    unsigned char c, unsigned char d)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+
+	while (e - p >= 8) {
+		uint64_t w, x, m = 0;
+
+		memcpy(&w, p, sizeof(w));
+		x = w ^ (ones * a);
+		m |= (x - ones) & ~x;
+		x = w ^ (ones * b);
+		m |= (x - ones) & ~x;
+		x = w ^ (ones * c);
+		m |= (x - ones) & ~x;
+		x = w ^ (ones * d);
+		m |= (x - ones) & ~x;
+		if ((m &= highs) != 0)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	for (; p < e; p++)
+		if ((unsigned char)*p == a || (unsigned char)*p == b ||
+		    (unsigned char)*p == c || (unsigned char)*p == d)
+			return p;
+	return e;
+}
+
 /* is_name - true when [p, e) is a non-empty program name. */
 static bool
 is_name(const char *p, const char *e)
@@ -918,9 +947,8 @@ take_host(struct cur *c, struct envelope *env)
 {
 	const char *q;
 
-	for (q = c->p; q < c->e; q++) {
-		if (!host_stop[(unsigned char)*q])
-			continue;
+	for (q = c->p; (q = find_any4(q, c->e, ' ', ':', '[', '(')) < c->e;
+	    q++) {
 		if (*q == ' ')
 			break;
 		if (*q == ':' && ((q + 1 < c->e && q[1] != ' ') ||
@@ -971,9 +999,7 @@ field_end(const char *p, const char *e, bool hostless)
 {
 	const char *q;
 
-	for (q = p; q < e; q++) {
-		if (!field_stop[(unsigned char)*q])
-			continue;
+	for (q = p; (q = find_any4(q, e, ' ', ':', '(', '(')) < e; q++) {
 		if (*q != '(')
 			return q;
 		if (is_name(p, q))

@@ -335,7 +335,7 @@ find_daemon(struct span tag, size_t *sep)
 		return NULL;
 	d = span_skip(tag, (size_t)slash + 1);
 	for (i = 0; i < NELEM(daemons); i++) {
-		if (d.len == daemons[i].len &&
+		if (d.len == daemons[i].len && d.p[0] == daemons[i].name[0] &&
 		    memcmp(d.p, daemons[i].name, d.len) == 0) {
 			*sep = (size_t)slash;
 			return &daemons[i];
