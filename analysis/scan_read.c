@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/intern.h"
 #include "io/bigmem.h"
 #include "io/parse_courier.h"
 #include "io/parse_dovecot.h"
@@ -441,7 +440,7 @@ one_line(struct scan_reader *w, struct span line, uint64_t lineno)
 	w->last_was_event = true;
 	if ((r = emit_event(w, REC_EVENT, line, lineno, &env, &ev)) != NULL) {
 		r->n = times;
-		r->hash = hash64(line.p, line.len);
+		r->line_len = (uint32_t)line.len;
 		w->last_ev = r;
 		w->last_ev_len = line.len;
 	}

@@ -70,7 +70,9 @@ struct rec {
 	uint32_t	 n;		/* TIME: lines; EVENT, REPLAY: times */
 	bool		 has_at;	/* REPLAY: an RTIME went before */
 	uint64_t	 lineno;
-	uint64_t	 hash;		/* EVENT: of the line, for duplicates */
+	uint32_t	 line_len;	/* EVENT: the line, first in the blob;
+					   stage two hashes it for duplicates
+					   (stage one is the busier thread) */
 	const char	*why;		/* SKIP: a static reason */
 	struct logtime	 t;
 	struct raw_event ev;
