@@ -371,7 +371,7 @@ producer(void *arg)
 void
 reader_prefetch(struct reader *r)
 {
-	if (r->codec == NULL || r->threaded || r->have_cur)
+	if (r->threaded || r->have_cur)
 		return;
 	if (pthread_mutex_init(&r->mu, NULL) != 0)
 		return;

@@ -181,11 +181,22 @@ def make_users(r, n):
         ["198.51.100.%d" % i for i in range(30, 250)] + \
         ["203.0.113.%d" % i for i in range(10, 250)]
     r.shuffle(doc)
+    misses = 0
     while len(users) < n:
         f, l = r.choice(FIRST), r.choice(LAST)
         name = r.choice((f, "%s.%s" % (f, l), f[0] + l, "%s%s" % (f, l[0])))
         if name in used:
-            continue
+            # The name space holds about 3000 names; a large --scale asks
+            # for more users, which used to loop for ever.  After a run
+            # of misses, a number makes the name new (small sets, where
+            # misses are rare, come out as before).
+            misses += 1
+            if misses < 50:
+                continue
+            name = "%s%d" % (name, len(users))
+            if name in used:
+                continue
+        misses = 0
         used.add(name)
         k = len(users)
         ips = []
