@@ -78,7 +78,7 @@ publish(struct scan_reader *w)
 	/* The last event line leaves with its chunk: keep a copy. */
 	if (w->last_ev != NULL) {
 		sbuf_reset(&w->last_line);
-		sbuf_add(&w->last_line, rec_blob(w->last_ev), w->last_ev_len);
+		sbuf_add(&w->last_line, rec_blob(w->last_ev), w->last_ev->line_len);
 		w->last_ev = NULL;
 	}
 	if (w->threaded)
@@ -350,7 +350,7 @@ static void
 replay(struct scan_reader *w, uint64_t lineno, uint32_t n, bool has_at)
 {
 	struct span copy = w->last_ev != NULL ?
-	    span_make(rec_blob(w->last_ev), w->last_ev_len) :
+	    span_make(rec_blob(w->last_ev), w->last_ev->line_len) :
 	    span_make(w->last_line.buf, w->last_line.len);
 	struct envelope env;
 	struct raw_event ev;
@@ -442,7 +442,6 @@ one_line(struct scan_reader *w, struct span line, uint64_t lineno)
 		r->n = times;
 		r->line_len = (uint32_t)line.len;
 		w->last_ev = r;
-		w->last_ev_len = line.len;
 	}
 }
 

@@ -123,7 +123,6 @@ struct scan_reader {
 	struct sbuf	 last_line;	/* the last event line, once its
 					   chunk went out (else last_ev) */
 	const struct rec *last_ev;	/* its record, while in our chunk */
-	size_t		 last_ev_len;	/* the line's length in its blob */
 	bool		 last_was_event;
 	bool		 published;	/* a chunk went out in this step */
 	bool		 have_chunk;	/* ring[prod] is ours to write */

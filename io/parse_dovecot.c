@@ -121,16 +121,11 @@ starts_at(struct span s, size_t off, const char *lit)
 static ptrdiff_t
 rfind(struct span s, size_t end, const char *lit, size_t n)
 {
-	size_t i;
-
 	if (end > s.len)
 		end = s.len;
-	if (n == 0 || end < n)
+	if (n == 0)
 		return -1;
-	for (i = end - n + 1; i-- > 0;)
-		if (s.p[i] == lit[0] && memcmp(s.p + i, lit, n) == 0)
-			return (ptrdiff_t)i;
-	return -1;
+	return span_rfind(span_make(s.p, end), lit, n);
 }
 
 /* find - first offset >= from where s holds lit, or -1. */

@@ -263,53 +263,9 @@ sub(struct span s, size_t a, size_t b)
 	return span_make(s.p + a, b - a);
 }
 
-/*
- * seek - offset of the first needle (n > 0 bytes) in s, or -1.  memchr()
- * on the first byte, then memcmp(): for the short needles and lines here
- * this beats glibc memmem(), whose per-call set-up dominates.  rseek()
- * is the same from the right, with memrchr().
- */
-static ptrdiff_t
-seek(struct span s, const char *needle, size_t n)
-{
-	const char *p, *end, *hit;
-
-	if (s.len < n)
-		return -1;	/* s.p may be NULL: NULL + 0 is undefined */
-	p = s.p;
-	end = s.p + s.len;
-	while ((size_t)(end - p) >= n) {
-		hit = memchr(p, needle[0], (size_t)(end - p) - n + 1);
-		if (hit == NULL)
-			return -1;
-		if (memcmp(hit + 1, needle + 1, n - 1) == 0)
-			return hit - s.p;
-		p = hit + 1;
-	}
-	return -1;
-}
-
-#define FIND(s, lit)	seek((s), (lit), sizeof(lit) - 1)
-
-/* rseek - offset of the last needle (n > 0 bytes) in s, or -1. */
-static ptrdiff_t
-rseek(struct span s, const char *needle, size_t n)
-{
-	const char *hit;
-	size_t lim;
-
-	if (s.len < n)
-		return -1;
-	for (lim = s.len - n + 1; lim > 0; lim = (size_t)(hit - s.p)) {
-		if ((hit = memrchr(s.p, needle[0], lim)) == NULL)
-			return -1;
-		if (memcmp(hit + 1, needle + 1, n - 1) == 0)
-			return hit - s.p;
-	}
-	return -1;
-}
-
-#define RFIND(s, lit)	rseek((s), (lit), sizeof(lit) - 1)
+/* First and last occurrences of a literal: io/span.c. */
+#define FIND(s, lit)	SPAN_FIND_LIT((s), (lit))
+#define RFIND(s, lit)	SPAN_RFIND_LIT((s), (lit))
 
 /* lastsep - offset of the last '/' in the tag, or -1. */
 static ptrdiff_t
@@ -734,7 +690,7 @@ user_end(struct span u)
 	size_t i;
 
 	for (i = 0; i < NELEM(after); i++)
-		if ((at = rseek(u, after[i].s, after[i].len)) >= 0)
+		if ((at = span_rfind(u, after[i].s, after[i].len)) >= 0)
 			return (size_t)at;
 	return u.len;
 }

@@ -343,6 +343,9 @@ producer(void *arg)
 		b = &r->blk[r->prod];
 		pthread_mutex_lock(&r->mu);
 		while (b->state != BLK_FREE && !r->stop) {
+			/* A consumer held back by WAKE_AT must not wait. */
+			if (r->c_wait)
+				pthread_cond_broadcast(&r->cv);
 			r->p_wait = true;
 			pthread_cond_wait(&r->cv, &r->mu);
 		}

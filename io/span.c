@@ -34,15 +34,19 @@ span_find(struct span s, const char *needle, size_t nlen)
 ptrdiff_t
 span_rfind(struct span s, const char *needle, size_t nlen)
 {
-	size_t i;
+	const char *hit;
+	size_t lim;
 
 	if (nlen == 0)
 		return (ptrdiff_t)s.len;
 	if (s.len < nlen)
 		return -1;
-	for (i = s.len - nlen + 1; i-- > 0;) {
-		if (s.p[i] == needle[0] && memcmp(s.p + i, needle, nlen) == 0)
-			return (ptrdiff_t)i;
+	/* memrchr() on the first byte, then memcmp(), as span_find(). */
+	for (lim = s.len - nlen + 1; lim > 0; lim = (size_t)(hit - s.p)) {
+		if ((hit = memrchr(s.p, needle[0], lim)) == NULL)
+			return -1;
+		if (memcmp(hit + 1, needle + 1, nlen - 1) == 0)
+			return hit - s.p;
 	}
 	return -1;
 }

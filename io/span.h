@@ -90,7 +90,11 @@ ptrdiff_t span_find(struct span s, const char *needle, size_t nlen);
 
 #define SPAN_FIND_LIT(s, lit)	span_find((s), (lit), sizeof(lit) - 1)
 
-/* span_rfind - offset of the last occurrence of needle in s, or -1. */
+/*
+ * span_rfind - offset of the last occurrence of needle in s, or -1
+ * (s.len for an empty needle).  memrchr() on the first byte, then
+ * memcmp().
+ */
 ptrdiff_t span_rfind(struct span s, const char *needle, size_t nlen);
 
 #define SPAN_RFIND_LIT(s, lit)	span_rfind((s), (lit), sizeof(lit) - 1)
