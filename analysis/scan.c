@@ -603,7 +603,7 @@ on_event(struct run *rn, const struct rec *r)
 	note_time(rn->st, when);
 	rec_unpack(r, env, ev);
 	sessjoin_apply(fc->join, env, ev, when);
-	h = hash64(rec_blob(r), r->line_len);
+	h = r->hash;
 	if (dupset_take(fc->prev, h, when)) {
 		rn->st->duplicates++;
 		return 0;
@@ -811,7 +811,8 @@ single_run(struct run *rn, int jobs)
 	size_t pos;
 	int rc = 0;
 
-	scan_read_start(&rd, rn->l, jobs > 1, jobs > 1);
+	/* -j N: N parse workers, besides this thread and the inflater. */
+	scan_read_start(&rd, rn->l, jobs > 1 ? (size_t)jobs : 0, jobs > 1);
 	while (rc == 0 && (c = scan_read_next(&rd)) != NULL) {
 		for (pos = 0; rc == 0 && pos < c->len; pos += r->size) {
 			r = (const struct rec *)(const void *)(c->buf + pos);
@@ -883,7 +884,7 @@ count_sets(const struct source_list *l, size_t *start)
  * merge_run - several rotated sets (per-host folders, Exim's mainlog next
  * to maillog): each is dated and checked for duplicates on its own, and
  * their events are passed on in time order, the earlier set first on a
- * tie.  Stage one of each set works in place, two chunks at a time, so
+ * tie.  Stage one of each set works in place, one batch at a time, so
  * that memory stays a few megabytes a set and the order is the same with
  * any -j.  XXX: a linear pick per event; hundreds of sets would want a
  * heap.
@@ -904,7 +905,7 @@ merge_run(const struct source_list *l, const struct scan_opts *o,
 		set[i]->sub.n = start[i + 1] - start[i];
 		set[i]->l = &set[i]->sub;
 		set[i]->hold = true;
-		scan_read_start(&set[i]->rd, &set[i]->sub, false, false);
+		scan_read_start(&set[i]->rd, &set[i]->sub, 0, false);
 	}
 	while (rc == 0) {
 		best = nsets;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/intern.h"
 #include "io/bigmem.h"
 #include "io/parse_courier.h"
 #include "io/parse_dovecot.h"
@@ -67,89 +68,42 @@ rec_unpack(const struct rec *r, struct envelope *env, struct raw_event *ev)
 	}
 }
 
-/* --- the ring ------------------------------------------------------ */
+/* --- records ------------------------------------------------------- */
 
-/* publish - hand the chunk being written to stage two. */
-static void
-publish(struct scan_reader *w)
-{
-	struct rec_chunk *c = &w->ring[w->prod];
+#define NOREC	SIZE_MAX
 
-	/* The last event line leaves with its chunk: keep a copy. */
-	if (w->last_ev != NULL) {
-		sbuf_reset(&w->last_line);
-		sbuf_add(&w->last_line, rec_blob(w->last_ev), w->last_ev->line_len);
-		w->last_ev = NULL;
-	}
-	if (w->threaded)
-		pthread_mutex_lock(&w->mu);
-	c->full = true;
-	if (w->rd != NULL)
-		c->bytes_out = reader_bytes_out(w->rd);
-	w->prod = (w->prod + 1) % w->nchunk;
-	w->have_chunk = false;
-	w->published = true;
-	w->nfull++;
-	if (w->threaded) {
-		if (w->c_wait && w->nfull >= WAKE_AT)
-			pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-	}
-}
+/* What a worker knows while it parses one batch. */
+struct pstate {
+	struct rec_chunk *out;
+	struct sbuf	*last_line;	/* the last event line, when not in
+					   out (the batch's context line) */
+	size_t		 last_ev;	/* else its record's offset in out */
+	bool		 last_was_event;
+	size_t		 last_time;	/* a TIME record that may grow */
+};
 
-/*
- * writable - the chunk to write into, once stage two gave it back.  Only
- * taking a new chunk needs the lock: a chunk being written stays ours.
- */
-static struct rec_chunk *
-writable(struct scan_reader *w)
-{
-	struct rec_chunk *c = &w->ring[w->prod];
-
-	if (w->have_chunk)
-		return c;
-	if (w->threaded) {
-		pthread_mutex_lock(&w->mu);
-		while (c->full && !w->stop) {
-			/* A consumer held back by WAKE_AT must not wait. */
-			if (w->c_wait)
-				pthread_cond_broadcast(&w->cv);
-			w->p_wait = true;
-			pthread_cond_wait(&w->cv, &w->mu);
-		}
-		w->p_wait = false;
-		pthread_mutex_unlock(&w->mu);
-		if (w->stop)
-			return NULL;
-	}
-	if (c->buf == NULL) {
-		/* The whole ring at once: huge pages, few page faults. */
-		size_t i;
-
-		w->ring_mem = bigmem_realloc(NULL, w->nchunk, REC_CHUNK);
-		for (i = 0; i < w->nchunk; i++)
-			w->ring[i].buf = w->ring_mem + i * REC_CHUNK;
-	}
-	w->have_chunk = true;
-	return c;
-}
-
-/* reserve - room for a record with blob bytes; NULL when stopping. */
 static struct rec *
-reserve(struct scan_reader *w, enum rec_kind kind, size_t blob)
+at(const struct pstate *ps, size_t off)
+{
+	return (struct rec *)(void *)(ps->out->buf + off);
+}
+
+/* reserve - room in the batch's records for one with blob bytes. */
+static struct rec *
+reserve(struct pstate *ps, enum rec_kind kind, size_t blob)
 {
 	size_t need = (sizeof(struct rec) + blob + 7) & ~(size_t)7;
-	struct rec_chunk *c;
+	struct rec_chunk *c = ps->out;
 	struct rec *r;
 
-	if (need > REC_CHUNK)
-		abort();	/* lines are capped far below a chunk */
-	if ((c = writable(w)) == NULL)
-		return NULL;
-	if (c->len + need > REC_CHUNK) {
-		publish(w);
-		if ((c = writable(w)) == NULL)
-			return NULL;
+	if (c->len + need > c->cap) {
+		size_t cap = c->cap > 0 ? c->cap : 2 * BATCH_TEXT;
+
+		while (c->len + need > cap)
+			cap = st_mult(cap, 2);
+		/* bigmem_realloc() aborts rather than fail. */
+		c->buf = bigmem_realloc(c->buf, cap, 1);
+		c->cap = cap;
 	}
 	r = (struct rec *)(void *)(c->buf + c->len);
 	c->len += need;
@@ -160,8 +114,6 @@ reserve(struct scan_reader *w, enum rec_kind kind, size_t blob)
 	r->blob_len = (uint32_t)blob;
 	return r;
 }
-
-/* --- records -------------------------------------------------------- */
 
 static bool
 same_time(const struct logtime *a, const struct logtime *b)
@@ -177,33 +129,29 @@ same_time(const struct logtime *a, const struct logtime *b)
  * record.
  */
 static void
-emit_time(struct scan_reader *w, uint64_t lineno, const struct logtime *t)
+emit_time(struct pstate *ps, uint64_t lineno, const struct logtime *t)
 {
-	struct rec_chunk *c = &w->ring[w->prod];
 	struct rec *r;
 
-	if (w->last_time != NULL && !c->full && w->last_time_chunk ==
-	    w->prod && w->last_time->lineno + w->last_time->n == lineno &&
-	    same_time(&w->last_time->t, t)) {
-		w->last_time->n++;
-		return;
+	if (ps->last_time != NOREC) {
+		r = at(ps, ps->last_time);
+		if (r->lineno + r->n == lineno && same_time(&r->t, t)) {
+			r->n++;
+			return;
+		}
 	}
-	if ((r = reserve(w, REC_TIME, 0)) == NULL)
-		return;
+	ps->last_time = ps->out->len;
+	r = reserve(ps, REC_TIME, 0);
 	r->lineno = lineno;
 	r->n = 1;
 	r->t = *t;
-	w->last_time = r;
-	w->last_time_chunk = w->prod;
 }
 
 static void
-emit_skip(struct scan_reader *w, uint64_t lineno, const char *why)
+emit_skip(struct pstate *ps, uint64_t lineno, const char *why)
 {
-	struct rec *r;
+	struct rec *r = reserve(ps, REC_SKIP, 0);
 
-	if ((r = reserve(w, REC_SKIP, 0)) == NULL)
-		return;
 	r->lineno = lineno;
 	r->why = why;
 }
@@ -214,9 +162,12 @@ inside(struct span line, struct span s)
 	return s.p >= line.p && s.p + s.len <= line.p + line.len;
 }
 
-/* emit_event - the line and the spans outside it, with the event. */
+/*
+ * emit_event - the line and the spans outside it, with the event.  The
+ * spans must not point into the batch's records: reserve() may move them.
+ */
 static struct rec *
-emit_event(struct scan_reader *w, enum rec_kind kind, struct span line,
+emit_event(struct pstate *ps, enum rec_kind kind, struct span line,
     uint64_t lineno, struct envelope *env, struct raw_event *ev)
 {
 	struct span *slot[REC_NSPAN];
@@ -228,8 +179,7 @@ emit_event(struct scan_reader *w, enum rec_kind kind, struct span line,
 	for (i = 0; i < REC_NSPAN; i++)
 		if (slot[i]->p != NULL && !inside(line, *slot[i]))
 			extra += slot[i]->len;
-	if ((r = reserve(w, kind, line.len + extra)) == NULL)
-		return NULL;
+	r = reserve(ps, kind, line.len + extra);
 	r->lineno = lineno;
 	r->t = env->t;
 	r->ev = *ev;
@@ -252,17 +202,15 @@ emit_event(struct scan_reader *w, enum rec_kind kind, struct span line,
 }
 
 static void
-emit_file(struct scan_reader *w, enum rec_kind kind,
-    const struct rec_file *fi, const char *msg)
+emit_file(struct pstate *ps, enum rec_kind kind,
+    const struct rec_file *fi, const struct sbuf *msg)
 {
-	size_t mlen = msg != NULL && *msg != '\0' ? strlen(msg) + 1 : 0;
-	struct rec *r;
+	size_t mlen = msg->len > 0 ? msg->len + 1 : 0;
+	struct rec *r = reserve(ps, kind, sizeof(*fi) + mlen);
 
-	if ((r = reserve(w, kind, sizeof(*fi) + mlen)) == NULL)
-		return;
 	memcpy((char *)(r + 1), fi, sizeof(*fi));
 	if (mlen > 0)
-		memcpy((char *)(r + 1) + sizeof(*fi), msg, mlen);
+		memcpy((char *)(r + 1) + sizeof(*fi), msg->buf, mlen);
 }
 
 /* --- lines ---------------------------------------------------------- */
@@ -343,35 +291,58 @@ dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
 }
 
 /*
+ * is_repeat_line - true for sysklogd's "last message repeated N times",
+ * which one_line() hands to repeat_line(): the lines that leave the
+ * repeat state as it was.
+ */
+static bool
+is_repeat_line(struct span line)
+{
+	struct envelope env;
+	enum env_status es;
+	const char *why;
+
+	if (last_repeat(line) == 0)
+		return false;
+	es = envelope_parse(line.p, line.len, &env, &why);
+	return es == ENV_BAD || (es == ENV_OK && span_eq(env.tag, "last"));
+}
+
+/*
  * replay - "last message repeated N times": the previous event line again,
  * parsed afresh; stage two dates it.
  */
 static void
-replay(struct scan_reader *w, uint64_t lineno, uint32_t n, bool has_at)
+replay(struct pstate *ps, uint64_t lineno, uint32_t n, bool has_at)
 {
-	struct span copy = w->last_ev != NULL ?
-	    span_make(rec_blob(w->last_ev), w->last_ev->line_len) :
-	    span_make(w->last_line.buf, w->last_line.len);
 	struct envelope env;
 	struct raw_event ev;
 	const char *why;
 	struct rec *r;
+	struct span copy;
 
+	/* The records may move while this one is made: copy the line out. */
+	if (ps->last_ev != NOREC) {
+		r = at(ps, ps->last_ev);
+		sbuf_reset(ps->last_line);
+		sbuf_add(ps->last_line, rec_blob(r), r->line_len);
+		ps->last_ev = NOREC;
+	}
+	copy = span_make(ps->last_line->buf, ps->last_line->len);
 	if (envelope_parse(copy.p, copy.len, &env, &why) != ENV_OK ||
 	    unwrap_repeat(&env) == 0)
 		return;
 	if (dispatch(&env, &ev, &why) != PARSE_OK)
 		return;
 	ev.flags |= EVF_REPEATED;
-	if ((r = emit_event(w, REC_REPLAY, copy, lineno, &env, &ev)) != NULL) {
-		r->n = n;
-		r->has_at = has_at;
-	}
+	r = emit_event(ps, REC_REPLAY, copy, lineno, &env, &ev);
+	r->n = n;
+	r->has_at = has_at;
 }
 
 /* repeat_line - sysklogd's "last message repeated N times" (no tag). */
 static bool
-repeat_line(struct scan_reader *w, struct span line, uint64_t lineno)
+repeat_line(struct pstate *ps, struct span line, uint64_t lineno)
 {
 	struct logtime t;
 	uint32_t n;
@@ -382,70 +353,117 @@ repeat_line(struct scan_reader *w, struct span line, uint64_t lineno)
 		return false;
 	has_at = logtime_parse(line, &t, &used);
 	if (has_at) {
-		struct rec *r = reserve(w, REC_RTIME, 0);
+		struct rec *r = reserve(ps, REC_RTIME, 0);
 
-		if (r != NULL) {
-			r->lineno = lineno;
-			r->t = t;
-		}
+		r->lineno = lineno;
+		r->t = t;
 	}
-	if (w->last_was_event)
-		replay(w, lineno, n, has_at);
+	if (ps->last_was_event)
+		replay(ps, lineno, n, has_at);
 	return true;
 }
 
 /* one_line - the records of one physical line. */
 static void
-one_line(struct scan_reader *w, struct span line, uint64_t lineno)
+one_line(struct pstate *ps, struct span line, uint64_t lineno)
 {
 	struct envelope env;
 	struct raw_event ev;
 	const char *why = NULL;
 	enum env_status es;
-	enum parse_status ps;
+	enum parse_status pst;
 	uint32_t times;
+	size_t off;
 	struct rec *r;
 
 	if (line.len == 0)
 		return;
 	es = envelope_parse(line.p, line.len, &env, &why);
 	if (es == ENV_BAD || (es == ENV_OK && span_eq(env.tag, "last"))) {
-		if (repeat_line(w, line, lineno))
+		if (repeat_line(ps, line, lineno))
 			return;
-		emit_skip(w, lineno, why != NULL ? why : "no syslog envelope");
-		w->last_was_event = false;
+		emit_skip(ps, lineno, why != NULL ? why : "no syslog envelope");
+		ps->last_was_event = false;
 		return;
 	}
 	if (es != ENV_OK) {
-		w->last_was_event = false;
+		ps->last_was_event = false;
 		return;
 	}
 	if ((times = unwrap_repeat(&env)) == 0) {
-		emit_time(w, lineno, &env.t);
-		emit_skip(w, lineno, "malformed 'message repeated' record");
-		w->last_was_event = false;
+		emit_time(ps, lineno, &env.t);
+		emit_skip(ps, lineno, "malformed 'message repeated' record");
+		ps->last_was_event = false;
 		return;
 	}
 	/* Each parser clears the event first; no need to here. */
-	if ((ps = dispatch(&env, &ev, &why)) != PARSE_OK) {
-		emit_time(w, lineno, &env.t);
-		if (ps == PARSE_BAD)
-			emit_skip(w, lineno, why != NULL ? why :
+	if ((pst = dispatch(&env, &ev, &why)) != PARSE_OK) {
+		emit_time(ps, lineno, &env.t);
+		if (pst == PARSE_BAD)
+			emit_skip(ps, lineno, why != NULL ? why :
 			    "record not understood");
-		w->last_was_event = false;
+		ps->last_was_event = false;
 		return;
 	}
 	if (times > 1)
 		ev.flags |= EVF_REPEATED;
-	w->last_was_event = true;
-	if ((r = emit_event(w, REC_EVENT, line, lineno, &env, &ev)) != NULL) {
-		r->n = times;
-		r->line_len = (uint32_t)line.len;
-		w->last_ev = r;
-	}
+	ps->last_was_event = true;
+	off = ps->out->len;
+	r = emit_event(ps, REC_EVENT, line, lineno, &env, &ev);
+	r->n = times;
+	r->line_len = (uint32_t)line.len;
+	r->hash = hash64(line.p, line.len);
+	ps->last_ev = off;
 }
 
-/* --- files ---------------------------------------------------------- */
+/*
+ * prime - the repeat state one_line() left after the batch's context
+ * line: an event line is repeated by a "last message repeated" line.
+ */
+static void
+prime(struct pstate *ps, const struct sbuf *ctx)
+{
+	struct envelope env;
+	struct raw_event ev;
+	const char *why;
+
+	if (ctx->len == 0)
+		return;
+	if (envelope_parse(ctx->buf, ctx->len, &env, &why) != ENV_OK ||
+	    unwrap_repeat(&env) == 0 || dispatch(&env, &ev, &why) != PARSE_OK)
+		return;
+	ps->last_was_event = true;
+	sbuf_reset(ps->last_line);
+	sbuf_add(ps->last_line, ctx->buf, ctx->len);
+}
+
+/* parse_batch - the records of a batch, into its chunk. */
+static void
+parse_batch(struct rec_batch *b, struct sbuf *last_line)
+{
+	struct pstate ps;
+	size_t i, pos = 0;
+
+	ps.out = &b->out;
+	ps.last_line = last_line;
+	ps.last_ev = NOREC;
+	ps.last_was_event = false;
+	ps.last_time = NOREC;
+	b->out.len = 0;
+	sbuf_reset(last_line);
+	if (b->has_begin)
+		emit_file(&ps, REC_BEGIN, &b->begin, &b->begin_msg);
+	prime(&ps, &b->ctx);
+	for (i = 0; i < b->nlines; i++) {
+		one_line(&ps, span_make(b->text + pos, b->lens[i]),
+		    b->lineno0 + i);
+		pos += b->lens[i];
+	}
+	if (b->has_end)
+		emit_file(&ps, REC_END, &b->end, &b->end_msg);
+}
+
+/* --- the dispatcher ------------------------------------------------- */
 
 /* same_file - true when sf is a file already read (same device/inode). */
 static bool
@@ -464,171 +482,284 @@ same_file(const struct source_list *l, size_t i)
 	return false;
 }
 
-/* open_next - the next file of the list, announced with its facts. */
+/* open_next - the next file of the list, announced in the batch. */
 static void
-open_next(struct scan_reader *w)
+open_next(struct scan_reader *w, struct rec_batch *b)
 {
 	const struct source_file *sf = &w->files->v[w->next_file];
-	struct sbuf err = SBUF_INIT;
-	struct rec_file fi;
+	struct rec_file *fi = &b->begin;
 
-	memset(&fi, 0, sizeof(fi));
+	memset(fi, 0, sizeof(*fi));
+	b->has_begin = true;
 	w->lines = 0;
-	if (same_file(w->files, w->next_file)) {
-		fi.status = FILE_SAME;
-		emit_file(w, REC_BEGIN, &fi, NULL);
-	} else if ((w->rd = reader_open(sf->path, sf->name, &err)) == NULL) {
-		fi.status = FILE_UNREADABLE;
-		emit_file(w, REC_BEGIN, &fi, err.buf);
-	} else {
+	sbuf_reset(&w->ctx);
+	if (same_file(w->files, w->next_file))
+		fi->status = FILE_SAME;
+	else if ((w->rd = reader_open(sf->path, sf->name,
+	    &b->begin_msg)) == NULL)
+		fi->status = FILE_UNREADABLE;
+	else {
 		reader_defer_warnings(w->rd);
 		if (w->prefetch)
 			reader_prefetch(w->rd);
-		fi.comp = reader_compression(w->rd);
-		fi.gz_mtime = reader_gzip_mtime(w->rd);
-		fi.has_mtime = reader_file_mtime(w->rd, &fi.mtime);
-		emit_file(w, REC_BEGIN, &fi, NULL);
+		fi->comp = reader_compression(w->rd);
+		fi->gz_mtime = reader_gzip_mtime(w->rd);
+		fi->has_mtime = reader_file_mtime(w->rd, &fi->mtime);
 	}
-	sbuf_release(&err);
-	sbuf_reset(&w->last_line);
-	w->last_ev = NULL;
-	w->last_was_event = false;
-	w->last_time = NULL;
 	w->next_file++;
 }
 
 /* close_file - the file's counts, then the reader goes. */
 static void
-close_file(struct scan_reader *w)
+close_file(struct scan_reader *w, struct rec_batch *b)
 {
-	struct rec_file fi;
+	struct rec_file *fi = &b->end;
 
-	memset(&fi, 0, sizeof(fi));
-	fi.status = FILE_OK;
-	fi.lines = w->lines;
-	fi.overlong = reader_overlong(w->rd);
-	fi.bytes_in = reader_bytes_in(w->rd);
-	fi.bytes_out = reader_bytes_out(w->rd);
-	fi.damaged = reader_damaged(w->rd);
-	fi.size = reader_file_size(w->rd);
-	emit_file(w, REC_END, &fi, reader_warnings(w->rd));
+	memset(fi, 0, sizeof(*fi));
+	b->has_end = true;
+	fi->status = FILE_OK;
+	fi->lines = w->lines;
+	fi->overlong = reader_overlong(w->rd);
+	fi->bytes_in = reader_bytes_in(w->rd);
+	fi->bytes_out = reader_bytes_out(w->rd);
+	fi->damaged = reader_damaged(w->rd);
+	fi->size = reader_file_size(w->rd);
+	sbuf_adds(&b->end_msg, reader_warnings(w->rd));
 	reader_free(w->rd);
 	w->rd = NULL;
-	w->last_time = NULL;
 }
 
-/* step - one line or one file boundary; false when all is read. */
+/* add_line - copy a line into the batch. */
+static void
+add_line(struct rec_batch *b, struct span line, uint64_t lineno)
+{
+	if (b->nlines == b->lens_cap) {
+		b->lens_cap = b->lens_cap > 0 ? st_mult(b->lens_cap, 2) : 1024;
+		b->lens = xreallocarray(b->lens, b->lens_cap, sizeof(*b->lens));
+	}
+	if (b->text_len + line.len > b->text_cap) {
+		size_t cap = b->text_cap > 0 ? b->text_cap : BATCH_TEXT;
+
+		while (b->text_len + line.len > cap)
+			cap = st_mult(cap, 2);
+		b->text = bigmem_realloc(b->text, cap, 1);
+		b->text_cap = cap;
+	}
+	if (b->nlines == 0)
+		b->lineno0 = lineno;
+	memcpy(b->text + b->text_len, line.p, line.len);
+	b->text_len += line.len;
+	b->lens[b->nlines++] = (uint32_t)line.len;
+}
+
+/*
+ * keep_context - the batch's last line that sets the repeat state becomes
+ * the context of the next batch of the file.
+ */
+static void
+keep_context(struct scan_reader *w, const struct rec_batch *b)
+{
+	size_t i = b->nlines, pos = b->text_len;
+	struct span line;
+
+	while (i-- > 0) {
+		pos -= b->lens[i];
+		line = span_make(b->text + pos, b->lens[i]);
+		if (line.len == 0 || is_repeat_line(line))
+			continue;
+		sbuf_reset(&w->ctx);
+		sbuf_add(&w->ctx, line.p, line.len);
+		return;
+	}
+}
+
+/*
+ * fill - the next batch: the start of the next file, lines of the current
+ * one, its end.  A batch never holds lines of two files.  False when every
+ * file was read.
+ */
 static bool
-step(struct scan_reader *w)
+fill(struct scan_reader *w, struct rec_batch *b)
 {
 	struct span line;
 	uint64_t lineno;
 
+	b->has_begin = b->has_end = false;
+	sbuf_reset(&b->begin_msg);
+	sbuf_reset(&b->end_msg);
+	b->text_len = 0;
+	b->nlines = 0;
+	b->lineno0 = 1;
+	b->out.bytes_out = 0;
 	if (w->rd == NULL) {
 		if (w->next_file >= w->files->n)
 			return false;
-		open_next(w);
-		return true;
+		open_next(w, b);
+		if (w->rd == NULL)
+			return true;
 	}
-	if (reader_next(w->rd, &line, &lineno) == 1) {
+	sbuf_reset(&b->ctx);
+	sbuf_add(&b->ctx, w->ctx.buf, w->ctx.len);
+	while (b->text_len < BATCH_TEXT && b->nlines < BATCH_LINES) {
+		if (reader_next(w->rd, &line, &lineno) != 1) {
+			b->out.bytes_out = reader_bytes_out(w->rd);
+			close_file(w, b);
+			return true;
+		}
 		w->lines++;
-		one_line(w, line, lineno);
-	} else
-		close_file(w);
+		add_line(b, line, lineno);
+	}
+	b->out.bytes_out = reader_bytes_out(w->rd);
+	keep_context(w, b);
 	return true;
 }
 
-/* finish - the last chunk out, even when short. */
-static void
-finish(struct scan_reader *w)
-{
-	if (w->ring[w->prod].len > 0)
-		publish(w);
-	if (w->threaded)
-		pthread_mutex_lock(&w->mu);
-	w->all_done = true;
-	if (w->threaded) {
-		pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-	}
-}
+/* --- the workers ---------------------------------------------------- */
 
+/*
+ * work - a worker: when the next batch's slot is free and no one is
+ * filling, fill it (the dispatch), then parse it; else sleep.
+ */
 static void *
-run(void *arg)
+work(void *arg)
 {
 	struct scan_reader *w = arg;
+	struct sbuf last_line = SBUF_INIT;
+	struct rec_batch *b;
+	bool got;
 
-	while (!w->stop && step(w))
-		;
-	if (!w->stop)
-		finish(w);
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		b = &w->slot[w->filled % w->nslot];
+		if (w->dispatching || w->input_done ||
+		    b->state != BATCH_FREE) {
+			if (w->input_done)
+				break;
+			w->idle++;
+			pthread_cond_wait(&w->cv_work, &w->mu);
+			w->idle--;
+			continue;
+		}
+		w->dispatching = true;
+		b->state = BATCH_FILLING;
+		pthread_mutex_unlock(&w->mu);
+		got = fill(w, b);
+		pthread_mutex_lock(&w->mu);
+		w->dispatching = false;
+		if (!got) {
+			b->state = BATCH_FREE;
+			w->input_done = true;
+			pthread_cond_broadcast(&w->cv_work);
+			if (w->c_wait)
+				pthread_cond_signal(&w->cv_cons);
+			break;
+		}
+		b->state = BATCH_PARSING;
+		w->filled++;
+		/* Another worker may fill the next batch meanwhile. */
+		if (w->idle > 0 &&
+		    w->slot[w->filled % w->nslot].state == BATCH_FREE)
+			pthread_cond_signal(&w->cv_work);
+		pthread_mutex_unlock(&w->mu);
+		parse_batch(b, &last_line);
+		pthread_mutex_lock(&w->mu);
+		b->state = BATCH_READY;
+		if (w->c_wait && b == &w->slot[w->consumed % w->nslot])
+			pthread_cond_signal(&w->cv_cons);
+	}
+	pthread_mutex_unlock(&w->mu);
+	sbuf_release(&last_line);
 	return NULL;
 }
 
 void
 scan_read_start(struct scan_reader *w, const struct source_list *l,
-    bool threaded, bool prefetch)
+    size_t workers, bool prefetch)
 {
+	size_t i;
+
 	memset(w, 0, sizeof(*w));
 	w->files = l;
 	w->prefetch = prefetch;
-	/* In place, one chunk is read while the next is written: two do. */
-	w->nchunk = threaded ? REC_NCHUNK : 2;
+	sbuf_init(&w->ctx);
 	sbuf_init(&w->last_line);
-	if (!threaded || pthread_mutex_init(&w->mu, NULL) != 0)
-		return;
-	if (pthread_cond_init(&w->cv, NULL) != 0) {
-		pthread_mutex_destroy(&w->mu);
-		return;
+	if (workers > SCAN_MAX_WORKERS)
+		workers = SCAN_MAX_WORKERS;
+	/* Each worker's batch, one for stage two, one being filled. */
+	w->nslot = workers > 0 ? 2 * workers + 2 : 1;
+	w->slot = xcalloc(w->nslot, sizeof(*w->slot));
+	for (i = 0; i < w->nslot; i++) {
+		sbuf_init(&w->slot[i].begin_msg);
+		sbuf_init(&w->slot[i].end_msg);
+		sbuf_init(&w->slot[i].ctx);
 	}
-	w->threaded = true;
-	if (pthread_create(&w->thr, NULL, run, w) != 0) {
-		w->threaded = false;
-		w->nchunk = 2;
-		pthread_cond_destroy(&w->cv);
-		pthread_mutex_destroy(&w->mu);
-	}
+	if (workers == 0 || pthread_mutex_init(&w->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&w->cv_work, NULL) != 0)
+		goto no_cv_work;
+	if (pthread_cond_init(&w->cv_cons, NULL) != 0)
+		goto no_cv_cons;
+	w->thr = xcalloc(workers, sizeof(*w->thr));
+	for (i = 0; i < workers; i++)
+		if (pthread_create(&w->thr[i], NULL, work, w) != 0)
+			break;
+	w->nworkers = i;
+	if (i > 0)
+		return;
+	/* Not one thread: in place, as with -j1. */
+	free(w->thr);
+	w->thr = NULL;
+	pthread_cond_destroy(&w->cv_cons);
+no_cv_cons:
+	pthread_cond_destroy(&w->cv_work);
+no_cv_work:
+	pthread_mutex_destroy(&w->mu);
 }
 
 struct rec_chunk *
 scan_read_next(struct scan_reader *w)
 {
-	struct rec_chunk *c = &w->ring[w->cons];
+	struct rec_batch *b = &w->slot[w->consumed % w->nslot];
 
-	if (!w->threaded) {
-		w->published = false;
-		while (!c->full && !w->all_done) {
-			if (!step(w))
-				finish(w);
+	if (w->nworkers == 0) {
+		if (b->state == BATCH_FREE) {
+			if (!fill(w, b))
+				return NULL;
+			parse_batch(b, &w->last_line);
+			b->state = BATCH_READY;
 		}
-		return c->full ? c : NULL;
+		return &b->out;
 	}
 	pthread_mutex_lock(&w->mu);
-	while (!c->full && !w->all_done) {
-		if (w->p_wait)
-			pthread_cond_broadcast(&w->cv);
+	while (b->state != BATCH_READY &&
+	    !(w->input_done && w->consumed == w->filled)) {
 		w->c_wait = true;
-		pthread_cond_wait(&w->cv, &w->mu);
+		pthread_cond_wait(&w->cv_cons, &w->mu);
 	}
 	w->c_wait = false;
 	pthread_mutex_unlock(&w->mu);
-	return c->full ? c : NULL;
+	return b->state == BATCH_READY ? &b->out : NULL;
 }
 
 void
 scan_read_done(struct scan_reader *w, struct rec_chunk *c)
 {
-	if (w->threaded)
-		pthread_mutex_lock(&w->mu);
-	c->len = 0;
-	c->full = false;
-	w->cons = (w->cons + 1) % w->nchunk;
-	w->nfull--;
-	if (w->threaded) {
-		if (w->p_wait && w->nchunk - w->nfull >= WAKE_AT)
-			pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
+	struct rec_batch *b = &w->slot[w->consumed % w->nslot];
+
+	if (c != &b->out)
+		abort();	/* given back out of order */
+	if (w->nworkers == 0) {
+		b->state = BATCH_FREE;
+		w->consumed++;
+		return;
 	}
+	pthread_mutex_lock(&w->mu);
+	b->state = BATCH_FREE;
+	w->consumed++;
+	if (w->idle > 0 && !w->dispatching &&
+	    w->slot[w->filled % w->nslot].state == BATCH_FREE)
+		pthread_cond_signal(&w->cv_work);
+	pthread_mutex_unlock(&w->mu);
 }
 
 void
@@ -636,20 +767,32 @@ scan_read_stop(struct scan_reader *w)
 {
 	size_t i;
 
-	if (w->threaded) {
+	if (w->nworkers > 0) {
 		pthread_mutex_lock(&w->mu);
 		w->stop = true;
-		pthread_cond_broadcast(&w->cv);
+		pthread_cond_broadcast(&w->cv_work);
 		pthread_mutex_unlock(&w->mu);
-		pthread_join(w->thr, NULL);
-		pthread_cond_destroy(&w->cv);
+		for (i = 0; i < w->nworkers; i++)
+			pthread_join(w->thr[i], NULL);
+		free(w->thr);
+		pthread_cond_destroy(&w->cv_cons);
+		pthread_cond_destroy(&w->cv_work);
 		pthread_mutex_destroy(&w->mu);
 	}
 	reader_free(w->rd);
 	w->rd = NULL;
-	bigmem_free(w->ring_mem);
-	w->ring_mem = NULL;
-	for (i = 0; i < REC_NCHUNK; i++)
-		w->ring[i].buf = NULL;
+	for (i = 0; i < w->nslot; i++) {
+		struct rec_batch *b = &w->slot[i];
+
+		sbuf_release(&b->begin_msg);
+		sbuf_release(&b->end_msg);
+		sbuf_release(&b->ctx);
+		bigmem_free(b->text);
+		free(b->lens);
+		bigmem_free(b->out.buf);
+	}
+	free(w->slot);
+	sbuf_release(&w->ctx);
 	sbuf_release(&w->last_line);
+	memset(w, 0, sizeof(*w));
 }

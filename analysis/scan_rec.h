@@ -6,11 +6,11 @@
  * lines, splits the envelopes and runs the mail-system parsers; it keeps
  * nothing that needs a year.  Stage two (analysis/scan.c) infers years,
  * drops duplicate lines across files, applies the window and calls the
- * caller, in file order.  With -j above 1 stage one runs on a thread of
- * its own; records pass in chunks of 1 MiB through a ring of eight, so
- * memory stays bounded whatever the input.  With -j1 the same records
- * are made and read on one thread, so the output is byte for byte the
- * same.
+ * caller, in file order.  With -j above 1 stage one runs on worker
+ * threads, a batch of lines each, and records pass through a ring of a
+ * few batches, so memory stays bounded whatever the input.  With -j1 the
+ * same batches are made and parsed on one thread, so the output is byte
+ * for byte the same.
  *
  * A record is a header and a blob: the line's bytes, then any span text
  * that was not inside the line (a journal MESSAGE unescaped elsewhere).
@@ -27,6 +27,7 @@
 #include "io/envelope.h"
 #include "io/event.h"
 #include "io/reader.h"
+#include "io/sbuf.h"
 #include "io/source.h"
 
 enum rec_kind {
@@ -70,9 +71,9 @@ struct rec {
 	uint32_t	 n;		/* TIME: lines; EVENT, REPLAY: times */
 	bool		 has_at;	/* REPLAY: an RTIME went before */
 	uint64_t	 lineno;
-	uint32_t	 line_len;	/* EVENT: the line, first in the blob;
-					   stage two hashes it for duplicates
-					   (stage one is the busier thread) */
+	uint32_t	 line_len;	/* EVENT: the line, first in the blob */
+	uint64_t	 hash;		/* EVENT: hash64() of the line, for
+					   stage two's duplicate check */
 	const char	*why;		/* SKIP: a static reason */
 	struct logtime	 t;
 	struct raw_event ev;
@@ -80,69 +81,96 @@ struct rec {
 	/* the blob follows */
 };
 
-#define REC_CHUNK	(1024 * 1024)
-#define REC_NCHUNK	8
-#define WAKE_AT		(REC_NCHUNK / 2)	/* at most REC_NCHUNK - 1 */
+/*
+ * A batch: the lines of one stretch of one file, up to BATCH_TEXT bytes
+ * or BATCH_LINES lines, copied out of the reader by whichever worker
+ * holds the dispatch, then parsed into records by a worker.  Batches
+ * are numbered in file order and stage two takes them in that order, so
+ * the records, and the output, are the same whatever worker parsed them
+ * and however many there are.
+ */
+#define BATCH_TEXT	(512 * 1024)
+#define BATCH_LINES	8192
+#define SCAN_MAX_WORKERS 64
 
+/* The records made of one batch, for stage two. */
 struct rec_chunk {
 	char		*buf;
-	size_t		 len;
-	bool		 full;
-	uint64_t	 bytes_out;	/* text read of the current file */
+	size_t		 len, cap;
+	uint64_t	 bytes_out;	/* text read of the file so far */
+};
+
+enum batch_state {
+	BATCH_FREE,		/* stage two gave it back */
+	BATCH_FILLING,		/* the dispatcher copies lines into it */
+	BATCH_PARSING,		/* a worker makes its records */
+	BATCH_READY,		/* for stage two */
+};
+
+struct rec_batch {
+	enum batch_state state;
+	/* filled in by the dispatcher */
+	bool		 has_begin, has_end;	/* the file starts, ends */
+	struct rec_file	 begin, end;
+	struct sbuf	 begin_msg, end_msg;
+	/*
+	 * The file's last line before the batch that was neither blank nor
+	 * a "last message repeated" line: a repeat line at the start of the
+	 * batch repeats it, when it was an event.
+	 */
+	struct sbuf	 ctx;
+	char		*text;		/* the lines, one after the other */
+	size_t		 text_len, text_cap;
+	uint32_t	*lens;		/* their lengths */
+	size_t		 nlines, lens_cap;
+	uint64_t	 lineno0;	/* of the first */
+	/* made by a worker */
+	struct rec_chunk out;
 };
 
 /*
- * The first stage and its output ring.  scan_read_start() runs it on a
- * thread when threaded is true; otherwise scan_read_next() runs it in
- * place until a chunk is ready.
+ * The first stage.  With workers, scan_read_start() starts that many
+ * threads, which take turns filling batches and each parse the batch they
+ * filled; otherwise scan_read_next() fills and parses one batch in place.
  */
 struct scan_reader {
 	const struct source_list *files;
 	bool		 prefetch;	/* reader_prefetch() each file */
-	bool		 threaded;
-	pthread_t	 thr;
+	size_t		 nworkers;	/* 0: in place */
+	pthread_t	*thr;
 	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	bool		 stop, eof;
-	/*
-	 * A wake-up costs tens of microseconds on a virtual machine: a
-	 * sleeping side is woken when WAKE_AT chunks are ready for it (or
-	 * at the end), not at every chunk.
-	 */
-	bool		 p_wait, c_wait;	/* producer, consumer asleep */
-	size_t		 nfull;		/* chunks published, not yet done */
+	pthread_cond_t	 cv_work;	/* a worker may go on */
+	pthread_cond_t	 cv_cons;	/* stage two may go on */
+	bool		 stop;
+	size_t		 idle;		/* workers asleep */
+	bool		 c_wait;	/* stage two asleep */
 
-	struct rec_chunk ring[REC_NCHUNK];
-	char		*ring_mem;	/* the chunks' memory, in one piece */
-	size_t		 nchunk;	/* of ring in use */
-	size_t		 prod, cons;
+	struct rec_batch *slot;		/* batch k is slot[k % nslot] */
+	size_t		 nslot;
+	uint64_t	 filled;	/* batches handed to parsing */
+	uint64_t	 consumed;	/* batches given back */
+	bool		 dispatching;	/* a worker is filling a batch */
+	bool		 input_done;	/* every file was read */
 
-	/* stage one's state */
+	/* the dispatcher's state: only the worker filling a batch uses it */
 	size_t		 next_file;
 	struct reader	*rd;
-	struct sbuf	 last_line;	/* the last event line, once its
-					   chunk went out (else last_ev) */
-	const struct rec *last_ev;	/* its record, while in our chunk */
-	bool		 last_was_event;
-	bool		 published;	/* a chunk went out in this step */
-	bool		 have_chunk;	/* ring[prod] is ours to write */
-	bool		 all_done;
 	uint64_t	 lines;		/* of the current file */
-	struct rec	*last_time;	/* a TIME record that may grow */
-	size_t		 last_time_chunk;
+	struct sbuf	 ctx;		/* see struct rec_batch */
+	struct sbuf	 last_line;	/* in place: the parse state's */
 };
 
 /*
- * scan_read_start - set up stage one over the list; with threaded, start
- * its thread (falling back to in-place work if none can be started).
+ * scan_read_start - set up stage one over the list, with that many
+ * worker threads (0, or none could be started: in place).
  */
 void	scan_read_start(struct scan_reader *, const struct source_list *,
-    bool threaded, bool prefetch);
+    size_t workers, bool prefetch);
 
-/* scan_read_next - the next full chunk, in order; NULL at the end. */
+/* scan_read_next - the records of the next batch, in order; NULL at the end. */
 struct rec_chunk *scan_read_next(struct scan_reader *);
 
-/* scan_read_done - give the chunk back to stage one. */
+/* scan_read_done - give the batch back to stage one. */
 void	scan_read_done(struct scan_reader *, struct rec_chunk *);
 
 /* scan_read_stop - stop stage one (early or at the end) and free it. */

@@ -304,3 +304,91 @@ Test(scan, time_parse_and_format)
 	cr_assert_not(scan_parse_time("2023-1-5", &t));
 	cr_assert_not(scan_parse_time("2023-01-05T1", &t));
 }
+
+/* The events of the batch test, checked as they come. */
+struct cycle {
+	uint64_t	n, bad, sum;
+};
+
+/*
+ * The groups of repeats_across_batches: per group, the line numbers and
+ * counts of its three events.
+ */
+#define GROUP_LINES	6
+
+static int
+check_cycle(const struct scan_event *se, void *arg)
+{
+	struct cycle *c = arg;
+	uint64_t k = (se->line - 1) / GROUP_LINES, at = (se->line - 1) %
+	    GROUP_LINES, want_n = c->n % 3;
+	static const uint64_t want_at[3] = { 0, 1, 3 };
+	uint32_t want_count = want_n == 0 ? (k % 2 ? 3 : 1) :
+	    want_n == 1 ? 2 : 3;
+
+	if (at != want_at[want_n] || se->count != want_count ||
+	    c->n / 3 != k)
+		c->bad++;
+	c->n++;
+	c->sum += se->count;
+	return 0;
+}
+
+/*
+ * A "last message repeated" line repeats the last line that was not blank
+ * or itself a repeat line, when that was an event; the file is long enough
+ * to be read in several batches, with their seams at every place in the
+ * groups, and read with one and with several threads.
+ */
+Test(scan, repeats_across_batches)
+{
+	enum { GROUPS = 9000 };
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct source_list l;
+	struct sbuf err = SBUF_INIT, text = SBUF_INIT;
+	char *args[] = { dir }, line[512];
+	struct cycle c;
+	int k, jobs;
+
+	for (k = 0; k < GROUPS; k++) {
+		char stamp[32];
+
+		snprintf(stamp, sizeof(stamp), "Jan  5 %02d:%02d:%02d",
+		    k / 3600 % 24, k / 60 % 60, k % 60);
+		if (k % 2 == 0)
+			snprintf(line, sizeof(line), FAIL_FMT, stamp, k,
+			    k % 250 + 1);
+		else
+			snprintf(line, sizeof(line), "%s mx1 postfix/"
+			    "submission/smtpd[%d]: message repeated 3 times: "
+			    "[ warning: unknown[192.0.2.%d]: SASL LOGIN "
+			    "authentication failed: UGFzc3dvcmQ6%.*s]\n",
+			    stamp, k, k % 250 + 1, k % 7, "=======");
+		sbuf_adds(&text, line);
+		snprintf(line, sizeof(line), "%s mx1 last message repeated "
+		    "2 times\n\n%s mx1 last message repeated 3 times\n"
+		    "%s mx1 kernel: eth%d link up\n%s mx1 last message "
+		    "repeated 7 times\n", stamp, stamp, stamp, k % 10, stamp);
+		sbuf_adds(&text, line);
+	}
+	write_file("maillog-20240106", text.buf, 0);
+	sbuf_release(&text);
+	for (jobs = 1; jobs <= 3; jobs += 2) {
+		memset(&l, 0, sizeof(l));
+		memset(&c, 0, sizeof(c));
+		o.jobs = jobs;
+		cr_assert_eq(source_collect(args, 1, &l, &err), 0, "%s",
+		    err.buf);
+		scan_run(&l, &o, check_cycle, &c, &st);
+		source_list_release(&l);
+		cr_expect_eq(c.n, 3 * GROUPS, "-j%d: %llu events", jobs,
+		    (unsigned long long)c.n);
+		cr_expect_eq(c.bad, 0, "-j%d: %llu out of place", jobs,
+		    (unsigned long long)c.bad);
+		cr_expect_eq(c.sum, (uint64_t)GROUPS * 5 + GROUPS / 2 +
+		    (GROUPS - GROUPS / 2) * 3, "-j%d", jobs);
+		cr_expect_eq(st.skipped, 0);
+	}
+	sbuf_release(&err);
+}
