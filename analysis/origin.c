@@ -13,11 +13,17 @@ origin_db_init(struct origin_db *o)
 	geo_init(&o->country);
 	geo_init(&o->asn);
 	netclass_set_init(&o->trusted);
+	sbuf_init(&o->ld.err);
 }
 
 void
 origin_db_release(struct origin_db *o)
 {
+	struct sbuf err = SBUF_INIT;
+
+	(void)origin_db_load_wait(o, &err);
+	sbuf_release(&err);
+	sbuf_release(&o->ld.err);
 	geo_release(&o->country);
 	geo_release(&o->asn);
 	netclass_set_release(&o->trusted);
@@ -46,6 +52,54 @@ origin_db_load(struct origin_db *o, const char *const *geo, size_t ngeo,
 		o->nasn_files++;
 	}
 	return 0;
+}
+
+static void *
+load(void *arg)
+{
+	struct origin_db *o = arg;
+	struct origin_loader *ld = &o->ld;
+
+	ld->rc = origin_db_load(o, ld->geo, ld->ngeo, ld->asn, &ld->err);
+	return NULL;
+}
+
+void
+origin_db_load_start(struct origin_db *o, const char *const *geo,
+    size_t ngeo, const char *asn)
+{
+	struct origin_loader *ld = &o->ld;
+	bool in_place = asn != NULL && strcmp(asn, "-") == 0;
+	size_t i;
+
+	ld->geo = geo;
+	ld->ngeo = ngeo;
+	ld->asn = asn;
+	ld->rc = 0;
+	ld->started = true;
+	for (i = 0; i < ngeo; i++)
+		if (strcmp(geo[i], "-") == 0)
+			in_place = true;
+	if (!in_place && pthread_create(&ld->thr, NULL, load, o) == 0)
+		ld->threaded = true;
+	else
+		(void)load(o);
+}
+
+int
+origin_db_load_wait(struct origin_db *o, struct sbuf *err)
+{
+	struct origin_loader *ld = &o->ld;
+
+	if (!ld->started)
+		return 0;
+	if (ld->threaded)
+		pthread_join(ld->thr, NULL);
+	ld->started = ld->threaded = false;
+	if (ld->rc != 0)
+		sbuf_add(err, ld->err.buf, ld->err.len);
+	sbuf_reset(&ld->err);
+	return ld->rc;
 }
 
 void

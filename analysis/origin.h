@@ -7,6 +7,7 @@
 #ifndef SUBSUBMIT_ANALYSIS_ORIGIN_H
 #define SUBSUBMIT_ANALYSIS_ORIGIN_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "analysis/pass_abuse.h"
@@ -14,12 +15,24 @@
 #include "io/netclass.h"
 #include "io/sbuf.h"
 
+/* A load on a thread of its own (origin_db_load_start). */
+struct origin_loader {
+	const char *const	*geo;
+	size_t			 ngeo;
+	const char		*asn;
+	struct sbuf		 err;
+	int			 rc;
+	bool			 started, threaded;
+	pthread_t		 thr;
+};
+
 struct origin_db {
 	struct geo_db		country;
 	struct geo_db		asn;
 	struct netclass_set	trusted;
 	int			ncountry_files;
 	int			nasn_files;
+	struct origin_loader	ld;
 };
 
 void	origin_db_init(struct origin_db *);
@@ -32,6 +45,23 @@ void	origin_db_release(struct origin_db *);
  */
 int	origin_db_load(struct origin_db *, const char *const *geo, size_t ngeo,
     const char *asn, struct sbuf *err);
+
+/*
+ * origin_db_load_start - origin_db_load() on a thread of its own (the
+ * files take a tenth of a second or more, and the logs can be read
+ * meanwhile), or in place when a file is standard input (the logs may be
+ * read from there) or no thread can be started.  The arrays must outlive
+ * the wait.
+ */
+void	origin_db_load_start(struct origin_db *, const char *const *geo,
+    size_t ngeo, const char *asn);
+
+/*
+ * origin_db_load_wait - the result of the load started: 0, or -1 with
+ * the message in err.  origin_db_release() waits for a load not waited
+ * for.
+ */
+int	origin_db_load_wait(struct origin_db *, struct sbuf *err);
 
 /* origin_lookup - an origin_fn for pass_abuse (ctx is the origin_db). */
 void	origin_lookup(void *ctx, const struct ipaddr *, const char *rdns,

@@ -783,12 +783,14 @@ home_country(struct ctx *c)
 	const struct timeline *tl = c->tl;
 	struct count_by tally[64];
 	size_t nt = 0, i, best = 0, k;
+	uint8_t *slot;		/* a code's two bytes -> 1 + its tally */
 	uint32_t a;
 
 	if (c->o->home_cc != NULL) {
 		snprintf(c->home_cc, sizeof(c->home_cc), "%s", c->o->home_cc);
 		return;
 	}
+	slot = xcalloc(65536, 1);
 	for (a = 1; a < tl->accounts.n; a++) {
 		const uint32_t *v = tl->by_account + tl->account_start[a];
 		size_t n = tl->account_start[a + 1] - tl->account_start[a];
@@ -796,25 +798,31 @@ home_country(struct ctx *c)
 
 		for (i = 0; i < n; i++) {
 			const struct event *e = &tl->ev[v[i]];
-			const char *cc = c->origin[e->ip].cc;
+			const char *cc;
+			unsigned key;
 
-			if (!is_success(e) || trusted(c, e->ip) || cc[0] == '\0')
+			if (!is_success(e))
 				continue;
-			for (k = 0; k < nt && strcmp(tally[k].key, cc) != 0; k++)
-				;
-			if (k == nt) {
+			cc = c->origin[e->ip].cc;
+			if (cc[0] == '\0' || trusted(c, e->ip))
+				continue;
+			key = (unsigned char)cc[0] << 8 | (unsigned char)cc[1];
+			if (slot[key] == 0) {
 				if (nt == 64)
 					continue;
 				snprintf(tally[nt].key, sizeof(tally[nt].key),
 				    "%s", cc);
 				tally[nt++].n = 0;
+				slot[key] = (uint8_t)nt;
 			}
+			k = slot[key] - 1u;
 			if (!seen[k]) {
 				seen[k] = true;
 				tally[k].n++;
 			}
 		}
 	}
+	free(slot);
 	for (i = 1; i < nt; i++)
 		if (tally[i].n > tally[best].n)
 			best = i;

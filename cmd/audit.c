@@ -498,6 +498,10 @@ run(struct audit *a, struct source_list *files, struct state *st)
 	int rc, w = 0;
 
 	timeline_build(&tl, files, &a->ro.scan);
+	if ((rc = settings_wait(&a->set)) != 0) {
+		timeline_release(&tl);
+		return rc;
+	}
 	abuse_run(&tl, &a->set.abuse, &rep);
 	it = calloc(rep.nf + 1, sizeof(*it));
 	if (it == NULL)
@@ -546,7 +550,8 @@ cmd_audit(int argc, char **argv)
 	a.history = 90;
 	a.now = INT64_MIN;
 	if ((rc = parse_args(&a, argc, argv)) < 0 &&
-	    (rc = settings_finish(&a.set, &db)) == 0)
+	    (rc = settings_finish(&a.set, &db,
+	    scan_jobs(&a.ro.scan) > 1)) == 0)
 		rc = -1;
 	if (rc < 0) {
 		if (a.now == INT64_MIN)

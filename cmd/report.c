@@ -333,7 +333,8 @@ cmd_report(int argc, char **argv)
 	}
 	if (rc < 0 && optind >= argc)
 		rc = usage_error(USAGE_REPORT, "no input path given");
-	if (rc < 0 && (r = settings_finish(&set, &db)) != 0)
+	if (rc < 0 && (r = settings_finish(&set, &db,
+	    scan_jobs(&ro.scan) > 1)) != 0)
 		rc = r;
 	if (rc < 0 && (r = collect_inputs(argv + optind, argc - optind,
 	    &files)) != 0)
@@ -342,12 +343,15 @@ cmd_report(int argc, char **argv)
 		diag_set_progress(true);
 		timeline_build(&tl, &files, &ro.scan);
 		source_list_release(&files);
-		abuse_run(&tl, &set.abuse, &rep);
-		r = ro.format == FMT_CSV ? write_csv(&tl, &rep,
-		    read_opts_pseudo(&ro)) : write_text(&tl, &rep,
-		    read_opts_pseudo(&ro));
-		rc = r != 0 ? EXIT_IOERR : scan_exit_code(&ro, &tl.stats);
-		abuse_report_release(&rep);
+		if ((rc = settings_wait(&set)) == 0) {
+			abuse_run(&tl, &set.abuse, &rep);
+			r = ro.format == FMT_CSV ? write_csv(&tl, &rep,
+			    read_opts_pseudo(&ro)) : write_text(&tl, &rep,
+			    read_opts_pseudo(&ro));
+			rc = r != 0 ? EXIT_IOERR :
+			    scan_exit_code(&ro, &tl.stats);
+			abuse_report_release(&rep);
+		}
 		timeline_release(&tl);
 	}
 	origin_db_release(&db);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io/diag.h"
 #include "io/xalloc.h"
@@ -206,8 +207,33 @@ read_config(struct settings *s)
 	return 0;
 }
 
+/*
+ * origin_ready - the load's result rc (0 or -1, the message in err, which
+ * goes): on success the passes may use the data.
+ */
+static int
+origin_ready(struct settings *s, int rc, struct sbuf *err)
+{
+	if (rc != 0) {
+		diag_error(NULL, 0, "%s", err->buf);
+		sbuf_release(err);
+		return EXIT_NOINPUT;
+	}
+	sbuf_release(err);
+	s->abuse.origin = origin_lookup;
+	s->abuse.origin_ctx = s->db;
+	return 0;
+}
+
+/* can_read - the file can be opened for reading ("-" always can). */
+static bool
+can_read(const char *path)
+{
+	return strcmp(path, "-") == 0 || access(path, R_OK) == 0;
+}
+
 int
-settings_finish(struct settings *s, struct origin_db *db)
+settings_finish(struct settings *s, struct origin_db *db, bool background)
 {
 	struct sbuf err = SBUF_INIT;
 	size_t i;
@@ -233,13 +259,27 @@ settings_finish(struct settings *s, struct origin_db *db)
 			sbuf_release(&err);
 			return EXIT_USAGE;
 		}
-	if (origin_db_load(db, s->geo, s->ngeo, s->asn, &err) != 0) {
-		diag_error(NULL, 0, "%s", err.buf);
-		sbuf_release(&err);
-		return EXIT_NOINPUT;
-	}
+	s->db = db;
+	/* A file that cannot be opened is reported now, not after the scan. */
+	for (i = 0; i < s->ngeo; i++)
+		if (!can_read(s->geo[i]))
+			return origin_ready(s, origin_db_load(db, s->geo,
+			    s->ngeo, s->asn, &err), &err);
+	if (s->asn != NULL && !can_read(s->asn))
+		return origin_ready(s, origin_db_load(db, s->geo, s->ngeo,
+		    s->asn, &err), &err);
+	if (!background)
+		return origin_ready(s, origin_db_load(db, s->geo, s->ngeo,
+		    s->asn, &err), &err);
 	sbuf_release(&err);
-	s->abuse.origin = origin_lookup;
-	s->abuse.origin_ctx = db;
+	origin_db_load_start(db, s->geo, s->ngeo, s->asn);
 	return 0;
+}
+
+int
+settings_wait(struct settings *s)
+{
+	struct sbuf err = SBUF_INIT;
+
+	return origin_ready(s, origin_db_load_wait(s->db, &err), &err);
 }

@@ -26,6 +26,7 @@ struct settings {
 	bool		 seen[16];	/* thresholds set by options */
 	char		 home_buf[3];
 	char		*config_text;	/* owned: strings point into it */
+	struct origin_db *db;		/* settings_finish()'s */
 };
 
 /* Long option ids of the settings (after cmd/opts.h's). */
@@ -57,9 +58,19 @@ int	settings_option(struct settings *, int c, char *arg);
 
 /*
  * settings_finish - read --config (if given) under the options already
- * recorded, and open the data files into db.  Returns 0, or an exit code
- * (64 bad settings, 66 unreadable file) after printing the error.
+ * recorded, and load the data files into db; with background, on a
+ * thread of their own while the logs are read (-j above 1).  Returns 0,
+ * or an exit code (64 bad settings, 66 unreadable file) after printing
+ * the error.
  */
-int	settings_finish(struct settings *, struct origin_db *db);
+int	settings_finish(struct settings *, struct origin_db *db,
+    bool background);
+
+/*
+ * settings_wait - the data files loaded: 0, or 66 after printing the
+ * error (a file that could be opened but not read).  The abuse passes
+ * may run once it returned 0.
+ */
+int	settings_wait(struct settings *);
 
 #endif

@@ -56,6 +56,36 @@ Test(cli, missing_inputs_exit_66)
 	    td()), 66);
 }
 
+/*
+ * A geo file that cannot be opened stops report and audit before the
+ * scan; one that opens but cannot be read (a folder) is loaded while the
+ * logs are read (-j2), and stops them after it: exit 66 and no report
+ * either way, with one thread or two.
+ */
+Test(cli, bad_geo_file_exits_66)
+{
+	const char *out = tmp_path("badgeo");
+	const char *cmd[] = { "report", "audit" };
+	size_t i, n;
+	int j;
+	char *s;
+
+	for (i = 0; i < 2; i++)
+		for (j = 1; j <= 2; j++) {
+			cr_expect_eq(run("'%s' %s -j%d --geo /nonexistent/geo.csv "
+			    "'%s/demo' > '%s' 2>/dev/null", bin(), cmd[i], j,
+			    td(), out), 66, "%s -j%d: %s", cmd[i], j, test_cmdline);
+			cr_expect_eq(run("'%s' %s -j%d --geo '%s' '%s/demo' > "
+			    "'%s' 2>/dev/null", bin(), cmd[i], j, td(), td(),
+			    out), 66, "%s -j%d", cmd[i], j);
+			s = slurp(out, &n);
+			cr_expect_eq(n, 0, "%s -j%d printed a report", cmd[i],
+			    j);
+			free(s);
+		}
+	unlink(out);
+}
+
 Test(cli, empty_file_exits_65)
 {
 	cr_expect_eq(run("'%s' events '%s/hostile/empty.log' 2>/dev/null",
