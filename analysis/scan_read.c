@@ -3,10 +3,12 @@
  * envelopes -> parsed events, as records (analysis/scan_rec.h).
  *
  * Nothing here needs the year or the caller: that is stage two's
- * (analysis/scan.c).  This stage runs on a thread of its own with -j
- * above 1, so it keeps to its own state and the ring of chunks, and
- * leaves every message to stage two, except the reader's one warning
- * about a damaged file.
+ * (analysis/scan.c).  With -j above 1 this stage runs on worker threads:
+ * the one holding the dispatch copies the next batch of lines out of the
+ * reader (the dispatcher's state in struct scan_reader is only its), and
+ * each parses the batch it filled with a state of its own (struct
+ * pstate).  Every message is left to stage two, except the reader's one
+ * warning about a damaged file, which is deferred to the file's end.
  */
 #include "analysis/scan_rec.h"
 
