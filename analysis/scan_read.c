@@ -501,6 +501,7 @@ open_next(struct scan_reader *w, struct rec_batch *b)
 	    &b->begin_msg)) == NULL)
 		fi->status = FILE_UNREADABLE;
 	else {
+		sbuf_reset(&b->begin_msg);	/* only a failure writes it */
 		reader_defer_warnings(w->rd);
 		if (w->prefetch)
 			reader_prefetch(w->rd);
@@ -593,6 +594,7 @@ fill(struct scan_reader *w, struct rec_batch *b)
 	b->nlines = 0;
 	b->lineno0 = 1;
 	b->out.bytes_out = 0;
+	sbuf_reset(&b->ctx);
 	if (w->rd == NULL) {
 		if (w->next_file >= w->files->n)
 			return false;
@@ -600,7 +602,6 @@ fill(struct scan_reader *w, struct rec_batch *b)
 		if (w->rd == NULL)
 			return true;
 	}
-	sbuf_reset(&b->ctx);
 	sbuf_add(&b->ctx, w->ctx.buf, w->ctx.len);
 	while (b->text_len < BATCH_TEXT && b->nlines < BATCH_LINES) {
 		if (reader_next(w->rd, &line, &lineno) != 1) {
