@@ -540,7 +540,8 @@ add_line(struct rec_batch *b, struct span line, uint64_t lineno)
 		b->lens_cap = b->lens_cap > 0 ? st_mult(b->lens_cap, 2) : 1024;
 		b->lens = xreallocarray(b->lens, b->lens_cap, sizeof(*b->lens));
 	}
-	if (b->text_len + line.len > b->text_cap) {
+	/* Allocated at the first line, even a blank one: text is never NULL. */
+	if (b->text == NULL || b->text_len + line.len > b->text_cap) {
 		size_t cap = b->text_cap > 0 ? b->text_cap : BATCH_TEXT;
 
 		while (b->text_len + line.len > cap)

@@ -770,15 +770,31 @@ build_msg_view(struct timeline *tl)
 	uint32_t *idx = bigmem_realloc(NULL, n ? n : 1, sizeof(*idx));
 	uint32_t *start = bigmem_calloc(tl->accounts.n + 1, sizeof(*start));
 
-	for (i = 0; i < n; i++) {
-		idx[i] = (uint32_t)i;
-		start[tl->ledger.msg[i].account + 1]++;
-	}
+	uint32_t *put = bigmem_realloc(NULL, tl->accounts.n + 1, sizeof(*put));
+	const struct message *m = tl->ledger.msg;
+	uint32_t a, k;
+
+	for (i = 0; i < n; i++)
+		start[m[i].account + 1]++;
 	for (i = 1; i <= tl->accounts.n; i++)
 		start[i] += start[i - 1];
-	msg_base = tl->ledger.msg;
-	if (n > 1)
-		qsort(idx, n, sizeof(*idx), cmp_msg);
+	/*
+	 * A counting sort by account keeps each account's messages in the
+	 * order they were logged: in time order, unless the files overlap or
+	 * a clock stepped back.  Only such a group is sorted by time.
+	 */
+	memcpy(put, start, (tl->accounts.n + 1) * sizeof(*put));
+	for (i = 0; i < n; i++)
+		idx[put[m[i].account]++] = (uint32_t)i;
+	msg_base = m;
+	for (a = 0; a < tl->accounts.n; a++)
+		for (k = start[a] + 1; k < start[a + 1]; k++)
+			if (m[idx[k]].when < m[idx[k - 1]].when) {
+				qsort(idx + start[a], start[a + 1] - start[a],
+				    sizeof(*idx), cmp_msg);
+				break;
+			}
+	bigmem_free(put);
 	tl->msg_by_account = idx;
 	tl->msg_account_start = start;
 }
