@@ -5,8 +5,11 @@
  * Every array carries a header of HDR bytes in front of its data: the
  * length of its own mapping (0: it is malloc(3)'s) and the bytes usable.
  * A mapped array grows in place while its mapping has room, and beyond
- * that moves with mremap(2) into a fresh 2 MiB-aligned reservation: the
- * page tables move, the data is not copied.
+ * that moves with mremap(2) into the start of a fresh 2 MiB-aligned
+ * reservation, the rest of which stays mapped: the page tables move, the
+ * data is not copied.  (Moving and growing in one mremap(2) made
+ * valgrind mark the grown part unaddressable when another thread was
+ * mapping memory at the same time.)
  */
 #include "io/bigmem.h"
 
@@ -110,8 +113,8 @@ to_map(struct hdr *old, size_t bytes)
 		memcpy(m + HDR, (char *)old + HDR, old->bytes);
 		free(old);
 	} else if (old != NULL &&
-	    mremap(old, old->map, len, MREMAP_MAYMOVE | MREMAP_FIXED, m) ==
-	    MAP_FAILED) {
+	    mremap(old, old->map, old->map, MREMAP_MAYMOVE | MREMAP_FIXED,
+	    m) == MAP_FAILED) {
 		memcpy(m + HDR, (char *)old + HDR, old->bytes);
 		(void)munmap(old, old->map);
 	}
