@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "io/diag.h"
+
 void
 origin_db_init(struct origin_db *o)
 {
@@ -14,6 +16,7 @@ origin_db_init(struct origin_db *o)
 	geo_init(&o->asn);
 	netclass_set_init(&o->trusted);
 	sbuf_init(&o->ld.err);
+	sbuf_init(&o->ld.said);
 }
 
 void
@@ -24,6 +27,7 @@ origin_db_release(struct origin_db *o)
 	(void)origin_db_load_wait(o, &err);
 	sbuf_release(&err);
 	sbuf_release(&o->ld.err);
+	sbuf_release(&o->ld.said);
 	geo_release(&o->country);
 	geo_release(&o->asn);
 	netclass_set_release(&o->trusted);
@@ -64,6 +68,18 @@ load(void *arg)
 	return NULL;
 }
 
+/* load_held - load on a thread, its warnings kept for the wait. */
+static void *
+load_held(void *arg)
+{
+	struct origin_db *o = arg;
+
+	diag_hold(&o->ld.said);
+	(void)load(o);
+	diag_hold(NULL);
+	return NULL;
+}
+
 void
 origin_db_load_start(struct origin_db *o, const char *const *geo,
     size_t ngeo, const char *asn)
@@ -80,7 +96,7 @@ origin_db_load_start(struct origin_db *o, const char *const *geo,
 	for (i = 0; i < ngeo; i++)
 		if (strcmp(geo[i], "-") == 0)
 			in_place = true;
-	if (!in_place && pthread_create(&ld->thr, NULL, load, o) == 0)
+	if (!in_place && pthread_create(&ld->thr, NULL, load_held, o) == 0)
 		ld->threaded = true;
 	else
 		(void)load(o);
@@ -93,8 +109,11 @@ origin_db_load_wait(struct origin_db *o, struct sbuf *err)
 
 	if (!ld->started)
 		return 0;
-	if (ld->threaded)
+	if (ld->threaded) {
 		pthread_join(ld->thr, NULL);
+		diag_print_held(&ld->said);
+		sbuf_reset(&ld->said);
+	}
 	ld->started = ld->threaded = false;
 	if (ld->rc != 0)
 		sbuf_add(err, ld->err.buf, ld->err.len);

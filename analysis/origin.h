@@ -21,6 +21,7 @@ struct origin_loader {
 	size_t			 ngeo;
 	const char		*asn;
 	struct sbuf		 err;
+	struct sbuf		 said;	/* its warnings, held (diag_hold) */
 	int			 rc;
 	bool			 started, threaded;
 	pthread_t		 thr;
@@ -58,8 +59,9 @@ void	origin_db_load_start(struct origin_db *, const char *const *geo,
 
 /*
  * origin_db_load_wait - the result of the load started: 0, or -1 with
- * the message in err.  origin_db_release() waits for a load not waited
- * for.
+ * the message in err.  The warnings of a load on a thread (lines of the
+ * files skipped) print here, so that they do not come between the
+ * scan's.  origin_db_release() waits for a load not waited for.
  */
 int	origin_db_load_wait(struct origin_db *, struct sbuf *err);
 

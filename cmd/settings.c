@@ -263,11 +263,9 @@ settings_finish(struct settings *s, struct origin_db *db, bool background)
 	/* A file that cannot be opened is reported now, not after the scan. */
 	for (i = 0; i < s->ngeo; i++)
 		if (!can_read(s->geo[i]))
-			return origin_ready(s, origin_db_load(db, s->geo,
-			    s->ngeo, s->asn, &err), &err);
+			background = false;
 	if (s->asn != NULL && !can_read(s->asn))
-		return origin_ready(s, origin_db_load(db, s->geo, s->ngeo,
-		    s->asn, &err), &err);
+		background = false;
 	if (!background)
 		return origin_ready(s, origin_db_load(db, s->geo, s->ngeo,
 		    s->asn, &err), &err);

@@ -20,6 +20,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static bool quiet, verbose, progress_on, progress_shown;
+static _Thread_local struct sbuf *held;	/* diag_hold() */
 
 void
 diag_set_quiet(bool on)
@@ -67,10 +68,21 @@ clear_progress(void)
 	}
 }
 
-/* emit - one whole message line. */
+/* put - whole lines of text to stderr, the progress line erased. */
 static void
-emit(const char *kind, const char *file, uint64_t line, const char *fmt,
-    va_list ap)
+put(const char *text, size_t len)
+{
+	pthread_mutex_lock(&lock);
+	clear_progress();
+	fwrite(text, 1, len, stderr);
+	fflush(stderr);
+	pthread_mutex_unlock(&lock);
+}
+
+/* emit - one whole message line, or into the thread's held text. */
+static void
+emit(const char *kind, const char *file, uint64_t line, bool now,
+    const char *fmt, va_list ap)
 {
 	struct sbuf sb = SBUF_INIT;
 
@@ -85,12 +97,24 @@ emit(const char *kind, const char *file, uint64_t line, const char *fmt,
 		sbuf_adds(&sb, kind);
 	sbuf_vaddf(&sb, fmt, ap);
 	sbuf_addc(&sb, '\n');
-	pthread_mutex_lock(&lock);
-	clear_progress();
-	fwrite(sb.buf, 1, sb.len, stderr);
-	fflush(stderr);
-	pthread_mutex_unlock(&lock);
+	if (held != NULL && !now)
+		sbuf_add(held, sb.buf, sb.len);
+	else
+		put(sb.buf, sb.len);
 	sbuf_release(&sb);
+}
+
+void
+diag_hold(struct sbuf *sb)
+{
+	held = sb;
+}
+
+void
+diag_print_held(const struct sbuf *sb)
+{
+	if (sb->len > 0)
+		put(sb->buf, sb->len);
 }
 
 void
@@ -101,7 +125,7 @@ diag_warn(const char *file, uint64_t line, const char *fmt, ...)
 	if (quiet)
 		return;
 	va_start(ap, fmt);
-	emit(NULL, file, line, fmt, ap);
+	emit(NULL, file, line, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -111,7 +135,7 @@ diag_error(const char *file, uint64_t line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(NULL, file, line, fmt, ap);
+	emit(NULL, file, line, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -123,7 +147,7 @@ diag_info(const char *fmt, ...)
 	if (!verbose)
 		return;
 	va_start(ap, fmt);
-	emit(NULL, NULL, 0, fmt, ap);
+	emit(NULL, NULL, 0, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -133,7 +157,7 @@ diag_fatal(int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(NULL, NULL, 0, fmt, ap);
+	emit(NULL, NULL, 0, true, fmt, ap);
 	va_end(ap);
 	exit(code);
 }

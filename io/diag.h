@@ -52,6 +52,17 @@ _Noreturn void diag_bug(const char *srcfile, int srcline, const char *what);
 
 #define BUG(what)	diag_bug(__FILE__, __LINE__, (what))
 
+struct sbuf;
+
+/*
+ * diag_hold - this thread's messages (not diag_fatal()'s) go into sb as
+ * the lines they would print, until diag_hold(NULL): for a helper thread
+ * whose messages must come out at a fixed point, with diag_print_held(),
+ * not between other threads' lines.
+ */
+void	diag_hold(struct sbuf *);
+void	diag_print_held(const struct sbuf *);
+
 /* Progress line (\r-terminated) on a terminal; no-op otherwise. */
 void	diag_progress(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));

@@ -88,6 +88,55 @@ Test(cli, bad_geo_file_exits_66)
 	unlink(out);
 }
 
+/*
+ * The warnings of a geo file loaded beside the scan (-j2) come out whole,
+ * once, after the scan's, in every run: never between them.
+ */
+Test(cli, geo_warnings_after_scan_warnings)
+{
+	const char *geo = tmp_path("geo.csv"), *log = tmp_path("geo.log");
+	const char *err = tmp_path("geo.err");
+	FILE *fp;
+	char *s, *g, *l, *first = NULL;
+	int i;
+
+	fp = fopen(geo, "w");
+	cr_assert_not_null(fp);
+	/* A bad first line would be taken for a header: the second. */
+	fputs("192.0.2.0,192.0.2.255,AU\nnot,a,range\n", fp);
+	fclose(fp);
+	fp = fopen(log, "w");
+	cr_assert_not_null(fp);
+	for (i = 0; i < 3; i++)
+		fprintf(fp, "garbage line %d\nJan  5 10:00:0%d mx1 postfix/"
+		    "submission/smtpd[9]: warning: unknown[192.0.2.7]: SASL "
+		    "LOGIN authentication failed: UGFzc3dvcmQ6\n", i, i);
+	fclose(fp);
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(run("'%s' report -j2 --year 2024 --geo '%s' '%s' "
+		    "> /dev/null 2> '%s'", bin(), geo, log, err), 0, "%s",
+		    test_cmdline);
+		s = slurp(err, NULL);
+		g = strstr(s, ":2: skipped line: bad start address");
+		l = strstr(s, ":5: skipped line: month name");
+		cr_assert_not_null(g, "%s", s);
+		cr_assert_not_null(l, "%s", s);
+		cr_expect(g > l, "a geo warning before the scan's: %s", s);
+		cr_expect_null(strstr(g + 1, ":2: skipped line: bad start"),
+		    "twice: %s", s);
+		if (first == NULL)
+			first = s;
+		else {
+			cr_expect_str_eq(s, first);
+			free(s);
+		}
+	}
+	free(first);
+	unlink(geo);
+	unlink(log);
+	unlink(err);
+}
+
 Test(cli, empty_file_exits_65)
 {
 	cr_expect_eq(run("'%s' events '%s/hostile/empty.log' 2>/dev/null",
