@@ -44,7 +44,7 @@
 #define IN_SIZE		(256 * 1024)	/* compressed bytes per read(2) */
 #define BLK_SIZE	(256 * 1024)	/* text per block */
 #define HEAD		(READER_LINE_CAP + 64)	/* room for a carried line */
-#define NBLK		4		/* blocks: one in use, three ahead */
+#define NBLK		16		/* blocks: one in use, 15 read ahead */
 /* A block with its head room and a NUL, rounded to a cache line. */
 #define BLK_STRIDE	((HEAD + BLK_SIZE + 1 + 63) & ~(size_t)63)
 /* Blocks ready before a sleeping side is woken; at most NBLK - 1. */
@@ -465,7 +465,12 @@ drop_block(struct reader *r, size_t k)
 static void
 refill(struct reader *r)
 {
-	size_t k = r->have_cur ? (r->cur + 1) % NBLK : 0;
+	/*
+	 * Read ahead, the blocks go round the ring; in place, two take
+	 * turns, so that the pages of the others are never touched.
+	 */
+	size_t k = !r->have_cur ? 0 : r->threaded ? (r->cur + 1) % NBLK :
+	    r->cur ^ 1;
 	size_t tail = r->end - r->pos;
 	struct block *b = take_block(r, k);
 
