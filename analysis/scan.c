@@ -957,7 +957,12 @@ scan_jobs(const struct scan_opts *o)
 	if (o->jobs > 0)
 		return o->jobs;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
+	/*
+	 * Past a few parse workers the main thread is the limit, and each
+	 * worker holds two batches of records (a few MB): by default, no
+	 * more than DEFAULT_JOBS.
+	 */
+	return n < 1 ? 1 : n > DEFAULT_JOBS ? DEFAULT_JOBS : (int)n;
 }
 
 /* two - two decimal digits at s; -1 if not digits. */

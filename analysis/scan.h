@@ -33,12 +33,16 @@ struct scan_opts {
 	const struct service_map_entry *smap;
 	size_t		nsmap;
 	int64_t		now;		/* clock, for the last-resort anchor */
-	int		jobs;		/* -j: threads; 0 = one per core */
+	int		jobs;		/* -j: parse threads; 0 = default */
 };
 
 #define MAX_JOBS	256
+#define DEFAULT_JOBS	8	/* without -j: one per online core, at most */
 
-/* scan_jobs - the threads a scan uses: o->jobs, or one per online core. */
+/*
+ * scan_jobs - the parse threads of a scan: o->jobs, or one per online
+ * core up to DEFAULT_JOBS.
+ */
 int	scan_jobs(const struct scan_opts *o);
 
 struct scan_event {
