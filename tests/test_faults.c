@@ -154,7 +154,12 @@ big_log(const char *path, int n)
 	cr_assert_eq(fclose(fp), 0);
 }
 
-#define BIG_LINES	40000
+/*
+ * Far more than the binary buffers ahead of a blocked output (the
+ * decompression thread's 4 MiB, a few batches of 512 KiB), so that the
+ * fault lands in the middle of the file.
+ */
+#define BIG_LINES	200000
 
 /*
  * read_while - run events (with opts) over log, read the first 4 KiB of
