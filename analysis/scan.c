@@ -590,7 +590,7 @@ on_event(struct run *rn, const struct rec *r)
 	struct filectx *fc = &rn->fc;
 	struct envelope *env = &rn->env;
 	struct raw_event *ev = &rn->ev;
-	uint64_t c, h;
+	uint64_t c;
 	int64_t when;
 
 	if (!line_when(fc, &r->t, &when)) {
@@ -603,12 +603,11 @@ on_event(struct run *rn, const struct rec *r)
 	note_time(rn->st, when);
 	rec_unpack(r, env, ev);
 	sessjoin_apply(fc->join, env, ev, when);
-	h = r->hash;
-	if (dupset_take(fc->prev, h, when)) {
+	if (dupset_take(fc->prev, r->hash, when)) {
 		rn->st->duplicates++;
 		return 0;
 	}
-	dupset_add(fc->cur, h, when);
+	dupset_add(fc->cur, r->hash, when);
 	c = r->n > 1 ? (uint64_t)ev->count * r->n : ev->count;
 	return emit(rn, env, ev, when, r->lineno,
 	    c > UINT32_MAX ? UINT32_MAX : (uint32_t)c);

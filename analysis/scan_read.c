@@ -90,6 +90,24 @@ at(const struct pstate *ps, size_t off)
 	return (struct rec *)(void *)(ps->out->buf + off);
 }
 
+/*
+ * room - *buf (of *cap bytes, NULL at first) made to hold need bytes:
+ * first bytes at first, doubled as often as it takes.
+ */
+static void
+room(char **buf, size_t *cap, size_t need, size_t first)
+{
+	size_t c = *cap > 0 ? *cap : first;
+
+	if (*buf != NULL && need <= *cap)
+		return;
+	while (need > c)
+		c = st_mult(c, 2);
+	/* bigmem_realloc() aborts rather than fail. */
+	*buf = bigmem_realloc(*buf, c, 1);
+	*cap = c;
+}
+
 /* reserve - room in the batch's records for one with blob bytes. */
 static struct rec *
 reserve(struct pstate *ps, enum rec_kind kind, size_t blob)
@@ -98,15 +116,7 @@ reserve(struct pstate *ps, enum rec_kind kind, size_t blob)
 	struct rec_chunk *c = ps->out;
 	struct rec *r;
 
-	if (c->len + need > c->cap) {
-		size_t cap = c->cap > 0 ? c->cap : 2 * BATCH_TEXT;
-
-		while (c->len + need > cap)
-			cap = st_mult(cap, 2);
-		/* bigmem_realloc() aborts rather than fail. */
-		c->buf = bigmem_realloc(c->buf, cap, 1);
-		c->cap = cap;
-	}
+	room(&c->buf, &c->cap, c->len + need, 2 * BATCH_TEXT);
 	r = (struct rec *)(void *)(c->buf + c->len);
 	c->len += need;
 	/* ev, off and len are emit_event()'s to fill, and only its. */
@@ -293,6 +303,16 @@ dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
 }
 
 /*
+ * may_repeat - a line whose envelope came out so is looked at as
+ * sysklogd's "last message repeated" (no tag, or the tag "last").
+ */
+static bool
+may_repeat(enum env_status es, const struct envelope *env)
+{
+	return es == ENV_BAD || (es == ENV_OK && span_eq(env->tag, "last"));
+}
+
+/*
  * is_repeat_line - true for sysklogd's "last message repeated N times",
  * which one_line() hands to repeat_line(): the lines that leave the
  * repeat state as it was.
@@ -301,13 +321,11 @@ static bool
 is_repeat_line(struct span line)
 {
 	struct envelope env;
-	enum env_status es;
 	const char *why;
 
 	if (last_repeat(line) == 0)
 		return false;
-	es = envelope_parse(line.p, line.len, &env, &why);
-	return es == ENV_BAD || (es == ENV_OK && span_eq(env.tag, "last"));
+	return may_repeat(envelope_parse(line.p, line.len, &env, &why), &env);
 }
 
 /*
@@ -381,7 +399,7 @@ one_line(struct pstate *ps, struct span line, uint64_t lineno)
 	if (line.len == 0)
 		return;
 	es = envelope_parse(line.p, line.len, &env, &why);
-	if (es == ENV_BAD || (es == ENV_OK && span_eq(env.tag, "last"))) {
+	if (may_repeat(es, &env)) {
 		if (repeat_line(ps, line, lineno))
 			return;
 		emit_skip(ps, lineno, why != NULL ? why : "no syslog envelope");
@@ -541,14 +559,7 @@ add_line(struct rec_batch *b, struct span line, uint64_t lineno)
 		b->lens = xreallocarray(b->lens, b->lens_cap, sizeof(*b->lens));
 	}
 	/* Allocated at the first line, even a blank one: text is never NULL. */
-	if (b->text == NULL || b->text_len + line.len > b->text_cap) {
-		size_t cap = b->text_cap > 0 ? b->text_cap : BATCH_TEXT;
-
-		while (b->text_len + line.len > cap)
-			cap = st_mult(cap, 2);
-		b->text = bigmem_realloc(b->text, cap, 1);
-		b->text_cap = cap;
-	}
+	room(&b->text, &b->text_cap, b->text_len + line.len, BATCH_TEXT);
 	if (b->nlines == 0)
 		b->lineno0 = lineno;
 	memcpy(b->text + b->text_len, line.p, line.len);
