@@ -603,11 +603,11 @@ on_event(struct run *rn, const struct rec *r)
 	note_time(rn->st, when);
 	rec_unpack(r, env, ev);
 	sessjoin_apply(fc->join, env, ev, when);
-	if (dupset_take(fc->prev, r->hash, when)) {
+	if (dupset_take(fc->prev, r->u.hash, when)) {
 		rn->st->duplicates++;
 		return 0;
 	}
-	dupset_add(fc->cur, r->hash, when);
+	dupset_add(fc->cur, r->u.hash, when);
 	c = r->n > 1 ? (uint64_t)ev->count * r->n : ev->count;
 	return emit(rn, env, ev, when, r->lineno,
 	    c > UINT32_MAX ? UINT32_MAX : (uint32_t)c);
@@ -767,7 +767,7 @@ on_record(struct run *rn, const struct rec *r)
 		return on_replay(rn, r);
 	case REC_SKIP:
 		if (r->lineno != fc->bad_date_line)
-			skip(fc, r->lineno, r->why);
+			skip(fc, r->lineno, r->u.why);
 		return 0;
 	}
 	return 0;

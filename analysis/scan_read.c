@@ -36,38 +36,69 @@ span_slots(struct envelope *env, struct raw_event *ev,
 	slot[0] = &env->host;
 	slot[1] = &env->tag;
 	slot[2] = &env->pid;
-	slot[3] = &env->msg;
-	slot[4] = &ev->svc_name;
-	slot[5] = &ev->account;
-	slot[6] = &ev->client_name;
-	slot[7] = &ev->queue_id;
-	slot[8] = &ev->session;
-	slot[9] = &ev->method;
-	slot[10] = &ev->status;
-	slot[11] = &ev->detail;
+	slot[3] = &ev->svc_name;
+	slot[4] = &ev->account;
+	slot[5] = &ev->client_name;
+	slot[6] = &ev->queue_id;
+	slot[7] = &ev->session;
+	slot[8] = &ev->method;
+	slot[9] = &ev->status;
+	slot[10] = &ev->detail;
 }
 
 /*
- * A new span in struct raw_event must be added to span_slots(): the
- * record would otherwise carry a pointer into a line long gone.
+ * A new field in struct raw_event must be added to span_slots() (a span)
+ * or to struct rec_ev, rec_ev_pack() and rec_unpack() (any other): the
+ * record would otherwise lose it, or carry a pointer into a line long gone.
  */
 _Static_assert(sizeof(struct raw_event) == RAW_EVENT_SIZE,
-    "struct raw_event changed: update span_slots() and RAW_EVENT_SIZE");
+    "struct raw_event changed: update span_slots(), struct rec_ev and "
+    "RAW_EVENT_SIZE");
+_Static_assert(REC_NSPAN <= 16, "struct rec's spans has 16 bits");
+
+static void
+rec_ev_pack(struct rec_ev *p, const struct raw_event *ev)
+{
+	p->kind = (uint32_t)ev->kind;
+	p->service = (uint32_t)ev->service;
+	p->count = ev->count;
+	p->auth_ok = ev->auth_ok;
+	p->auth_total = ev->auth_total;
+	p->flags = ev->flags;
+	p->nrcpt = ev->nrcpt;
+	p->has_ip = ev->has_ip;
+	p->ip = ev->ip;
+}
 
 void
 rec_unpack(const struct rec *r, struct envelope *env, struct raw_event *ev)
 {
+	const struct rec_ev *p = (const struct rec_ev *)(const void *)(r + 1);
+	const struct rec_span *sp = (const struct rec_span *)(const void *)
+	    (p + 1);
 	struct span *slot[REC_NSPAN];
 	const char *blob = rec_blob(r);
 	size_t i;
 
 	env->t = r->t;
-	*ev = r->ev;
+	env->msg = SPAN_NULL;
+	ev->kind = (enum ev_kind)p->kind;
+	ev->service = (enum ev_service)p->service;
+	ev->count = p->count;
+	ev->auth_ok = p->auth_ok;
+	ev->auth_total = p->auth_total;
+	ev->flags = p->flags;
+	ev->nrcpt = p->nrcpt;
+	ev->has_ip = p->has_ip;
+	ev->ip = p->ip;
 	span_slots(env, ev, slot);
-	for (i = 0; i < REC_NSPAN; i++) {
-		slot[i]->p = r->off[i] == REC_NOSPAN ? NULL : blob + r->off[i];
-		slot[i]->len = r->len[i];
-	}
+	for (i = 0; i < REC_NSPAN; i++)
+		if (r->spans & (1u << i)) {
+			slot[i]->p = blob + sp->off;
+			slot[i]->len = sp->len;
+			sp++;
+		} else
+			*slot[i] = SPAN_NULL;
 }
 
 /* --- records ------------------------------------------------------- */
@@ -77,9 +108,8 @@ rec_unpack(const struct rec *r, struct envelope *env, struct raw_event *ev)
 /* What a worker knows while it parses one batch. */
 struct pstate {
 	struct rec_chunk *out;
-	struct sbuf	*last_line;	/* the last event line, when not in
-					   out (the batch's context line) */
-	size_t		 last_ev;	/* else its record's offset in out */
+	struct span	 last_line;	/* the last event line: in the batch's
+					   text, or its context line */
 	bool		 last_was_event;
 	size_t		 last_time;	/* a TIME record that may grow */
 };
@@ -119,9 +149,8 @@ reserve(struct pstate *ps, enum rec_kind kind, size_t blob)
 	room(&c->buf, &c->cap, c->len + need, 2 * BATCH_TEXT);
 	r = (struct rec *)(void *)(c->buf + c->len);
 	c->len += need;
-	/* ev, off and len are emit_event()'s to fill, and only its. */
-	memset(r, 0, offsetof(struct rec, ev));
-	r->kind = kind;
+	memset(r, 0, sizeof(*r));
+	r->kind = (uint8_t)kind;
 	r->size = (uint32_t)need;
 	r->blob_len = (uint32_t)blob;
 	return r;
@@ -165,50 +194,47 @@ emit_skip(struct pstate *ps, uint64_t lineno, const char *why)
 	struct rec *r = reserve(ps, REC_SKIP, 0);
 
 	r->lineno = lineno;
-	r->why = why;
-}
-
-static bool
-inside(struct span line, struct span s)
-{
-	return s.p >= line.p && s.p + s.len <= line.p + line.len;
+	r->u.why = why;
 }
 
 /*
- * emit_event - the line and the spans outside it, with the event.  The
- * spans must not point into the batch's records: reserve() may move them.
+ * emit_event - the event and the bytes of its spans.  The spans must not
+ * point into the batch's records: reserve() may move them.
  */
 static struct rec *
-emit_event(struct pstate *ps, enum rec_kind kind, struct span line,
-    uint64_t lineno, struct envelope *env, struct raw_event *ev)
+emit_event(struct pstate *ps, enum rec_kind kind, uint64_t lineno,
+    struct envelope *env, struct raw_event *ev)
 {
 	struct span *slot[REC_NSPAN];
-	size_t i, extra = 0, pos;
+	struct rec_span *sp;
+	size_t i, nspan = 0, text = 0, pos = 0;
+	uint16_t spans = 0;
 	char *blob;
 	struct rec *r;
 
 	span_slots(env, ev, slot);
 	for (i = 0; i < REC_NSPAN; i++)
-		if (slot[i]->p != NULL && !inside(line, *slot[i]))
-			extra += slot[i]->len;
-	r = reserve(ps, kind, line.len + extra);
+		if (slot[i]->p != NULL) {
+			spans |= (uint16_t)(1u << i);
+			nspan++;
+			text += slot[i]->len;
+		}
+	r = reserve(ps, kind, sizeof(struct rec_ev) +
+	    nspan * sizeof(struct rec_span) + text);
+	r->spans = spans;
 	r->lineno = lineno;
 	r->t = env->t;
-	r->ev = *ev;
-	blob = (char *)(r + 1);
-	memcpy(blob, line.p, line.len);
-	pos = line.len;
+	rec_ev_pack((struct rec_ev *)(void *)(r + 1), ev);
+	sp = (struct rec_span *)(void *)((struct rec_ev *)(void *)(r + 1) + 1);
+	blob = (char *)(sp + nspan);
 	for (i = 0; i < REC_NSPAN; i++) {
-		r->len[i] = (uint32_t)slot[i]->len;
 		if (slot[i]->p == NULL)
-			r->off[i] = REC_NOSPAN;
-		else if (inside(line, *slot[i]))
-			r->off[i] = (uint32_t)(slot[i]->p - line.p);
-		else {
-			memcpy(blob + pos, slot[i]->p, slot[i]->len);
-			r->off[i] = (uint32_t)pos;
-			pos += slot[i]->len;
-		}
+			continue;
+		memcpy(blob + pos, slot[i]->p, slot[i]->len);
+		sp->off = (uint32_t)pos;
+		sp->len = (uint32_t)slot[i]->len;
+		pos += slot[i]->len;
+		sp++;
 	}
 	return r;
 }
@@ -339,23 +365,15 @@ replay(struct pstate *ps, uint64_t lineno, uint32_t n, bool has_at)
 	struct raw_event ev;
 	const char *why;
 	struct rec *r;
-	struct span copy;
+	struct span copy = ps->last_line;
 
-	/* The records may move while this one is made: copy the line out. */
-	if (ps->last_ev != NOREC) {
-		r = at(ps, ps->last_ev);
-		sbuf_reset(ps->last_line);
-		sbuf_add(ps->last_line, rec_blob(r), r->line_len);
-		ps->last_ev = NOREC;
-	}
-	copy = span_make(ps->last_line->buf, ps->last_line->len);
 	if (envelope_parse(copy.p, copy.len, &env, &why) != ENV_OK ||
 	    unwrap_repeat(&env) == 0)
 		return;
 	if (dispatch(&env, &ev, &why) != PARSE_OK)
 		return;
 	ev.flags |= EVF_REPEATED;
-	r = emit_event(ps, REC_REPLAY, copy, lineno, &env, &ev);
+	r = emit_event(ps, REC_REPLAY, lineno, &env, &ev);
 	r->n = n;
 	r->has_at = has_at;
 }
@@ -393,7 +411,6 @@ one_line(struct pstate *ps, struct span line, uint64_t lineno)
 	enum env_status es;
 	enum parse_status pst;
 	uint32_t times;
-	size_t off;
 	struct rec *r;
 
 	if (line.len == 0)
@@ -428,12 +445,10 @@ one_line(struct pstate *ps, struct span line, uint64_t lineno)
 	if (times > 1)
 		ev.flags |= EVF_REPEATED;
 	ps->last_was_event = true;
-	off = ps->out->len;
-	r = emit_event(ps, REC_EVENT, line, lineno, &env, &ev);
+	ps->last_line = line;
+	r = emit_event(ps, REC_EVENT, lineno, &env, &ev);
 	r->n = times;
-	r->line_len = (uint32_t)line.len;
-	r->hash = hash64(line.p, line.len);
-	ps->last_ev = off;
+	r->u.hash = hash64(line.p, line.len);
 }
 
 /*
@@ -453,24 +468,21 @@ prime(struct pstate *ps, const struct sbuf *ctx)
 	    unwrap_repeat(&env) == 0 || dispatch(&env, &ev, &why) != PARSE_OK)
 		return;
 	ps->last_was_event = true;
-	sbuf_reset(ps->last_line);
-	sbuf_add(ps->last_line, ctx->buf, ctx->len);
+	ps->last_line = span_make(ctx->buf, ctx->len);
 }
 
 /* parse_batch - the records of a batch, into its chunk. */
 static void
-parse_batch(struct rec_batch *b, struct sbuf *last_line)
+parse_batch(struct rec_batch *b)
 {
 	struct pstate ps;
 	size_t i, pos = 0;
 
 	ps.out = &b->out;
-	ps.last_line = last_line;
-	ps.last_ev = NOREC;
+	ps.last_line = SPAN_NULL;
 	ps.last_was_event = false;
 	ps.last_time = NOREC;
 	b->out.len = 0;
-	sbuf_reset(last_line);
 	if (b->has_begin)
 		emit_file(&ps, REC_BEGIN, &b->begin, &b->begin_msg);
 	prime(&ps, &b->ctx);
@@ -639,7 +651,6 @@ static void *
 work(void *arg)
 {
 	struct scan_reader *w = arg;
-	struct sbuf last_line = SBUF_INIT;
 	struct rec_batch *b;
 	bool got;
 
@@ -676,14 +687,13 @@ work(void *arg)
 		    w->slot[w->filled % w->nslot].state == BATCH_FREE)
 			pthread_cond_signal(&w->cv_work);
 		pthread_mutex_unlock(&w->mu);
-		parse_batch(b, &last_line);
+		parse_batch(b);
 		pthread_mutex_lock(&w->mu);
 		b->state = BATCH_READY;
 		if (w->c_wait && b == &w->slot[w->consumed % w->nslot])
 			pthread_cond_signal(&w->cv_cons);
 	}
 	pthread_mutex_unlock(&w->mu);
-	sbuf_release(&last_line);
 	return NULL;
 }
 
@@ -697,7 +707,6 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 	w->files = l;
 	w->prefetch = prefetch;
 	sbuf_init(&w->ctx);
-	sbuf_init(&w->last_line);
 	if (workers > SCAN_MAX_WORKERS)
 		workers = SCAN_MAX_WORKERS;
 	/* Each worker's batch, one for stage two, one being filled. */
@@ -740,7 +749,7 @@ scan_read_next(struct scan_reader *w)
 		if (b->state == BATCH_FREE) {
 			if (!fill(w, b))
 				return NULL;
-			parse_batch(b, &w->last_line);
+			parse_batch(b);
 			b->state = BATCH_READY;
 		}
 		return &b->out;
@@ -808,6 +817,5 @@ scan_read_stop(struct scan_reader *w)
 	}
 	free(w->slot);
 	sbuf_release(&w->ctx);
-	sbuf_release(&w->last_line);
 	memset(w, 0, sizeof(*w));
 }

@@ -12,9 +12,11 @@
  * same batches are made and parsed on one thread, so the output is byte
  * for byte the same.
  *
- * A record is a header and a blob: the line's bytes, then any span text
- * that was not inside the line (a journal MESSAGE unescaped elsewhere).
- * Spans travel as offsets into the blob.
+ * A record is a header and a blob.  An event's record is small: the
+ * raw_event without its spans, then each span that is there as an offset
+ * into the blob, which holds those spans' bytes and nothing else of the
+ * line.  The records cross from the workers to stage two's thread, so
+ * every byte saved here is saved twice.
  */
 #ifndef SUBSUBMIT_ANALYSIS_SCAN_REC_H
 #define SUBSUBMIT_ANALYSIS_SCAN_REC_H
@@ -59,26 +61,47 @@ struct rec_file {
 	bool		 damaged;
 };
 
-#define REC_NSPAN	12	/* 4 of the envelope, 8 of the raw_event */
-/* sizeof(struct raw_event) when span_slots() was last brought up to date */
+/*
+ * The spans a record carries (span_slots() in scan_read.c): the host, tag
+ * and pid of the envelope and the eight of the raw_event.  The message
+ * (env->msg) stays behind: stage two reads nothing of it.
+ */
+#define REC_NSPAN	11
+/* sizeof(struct raw_event) when span_slots() and rec_ev were last brought up to date */
 #define RAW_EVENT_SIZE	184
-#define REC_NOSPAN	UINT32_MAX	/* a span whose pointer was NULL */
 
 struct rec {
-	uint32_t	 kind;		/* enum rec_kind */
-	uint32_t	 size;		/* header and blob, 8-aligned */
-	uint32_t	 blob_len;
-	uint32_t	 n;		/* TIME: lines; EVENT, REPLAY: times */
+	uint8_t		 kind;		/* enum rec_kind */
 	bool		 has_at;	/* REPLAY: an RTIME went before */
+	uint16_t	 spans;		/* EVENT, REPLAY: bit i set when span
+					   slot i is there (a rec_span) */
+	uint32_t	 size;		/* all of it, 8-aligned */
+	uint32_t	 n;		/* TIME: lines; EVENT, REPLAY: times */
+	uint32_t	 blob_len;
 	uint64_t	 lineno;
-	uint32_t	 line_len;	/* EVENT: the line, first in the blob */
-	uint64_t	 hash;		/* EVENT: hash64() of the line, for
+	union {
+		uint64_t	 hash;	/* EVENT: hash64() of the line, for
 					   stage two's duplicate check */
-	const char	*why;		/* SKIP: a static reason */
+		const char	*why;	/* SKIP: a static reason */
+	} u;
 	struct logtime	 t;
-	struct raw_event ev;
-	uint32_t	 off[REC_NSPAN], len[REC_NSPAN];
-	/* the blob follows */
+	/*
+	 * EVENT and REPLAY: a struct rec_ev, a struct rec_span for each
+	 * span that is there, then the blob; other kinds: the blob.
+	 */
+};
+
+/* The raw_event without its spans. */
+struct rec_ev {
+	uint32_t	 kind, service;		/* enum ev_kind, ev_service */
+	uint32_t	 count, auth_ok, auth_total, flags, nrcpt;
+	bool		 has_ip;
+	struct ipaddr	 ip;
+};
+
+/* A span as an offset into the blob (the span's own bytes, copied). */
+struct rec_span {
+	uint32_t	 off, len;
 };
 
 /*
@@ -157,7 +180,6 @@ struct scan_reader {
 	struct reader	*rd;
 	uint64_t	 lines;		/* of the current file */
 	struct sbuf	 ctx;		/* see struct rec_batch */
-	struct sbuf	 last_line;	/* in place: the parse state's */
 };
 
 /*
@@ -186,7 +208,12 @@ void	rec_unpack(const struct rec *, struct envelope *, struct raw_event *);
 static inline const char *
 rec_blob(const struct rec *r)
 {
-	return (const char *)(r + 1);
+	const char *p = (const char *)(r + 1);
+
+	if (r->kind == REC_EVENT || r->kind == REC_REPLAY)
+		p += sizeof(struct rec_ev) + sizeof(struct rec_span) *
+		    (size_t)__builtin_popcount(r->spans);
+	return p;
 }
 
 #endif
