@@ -18,6 +18,7 @@
  */
 #include "analysis/pass_abuse.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "io/xalloc.h"
 
 #define DAY		86400u
+#define WALK_MAX	8	/* threads step 1's walk is split over */
 #define NET_HOME	1
 #define NET_PENDING	2
 #define NET_SUSPECT	3
@@ -956,6 +958,127 @@ cmp_finding(const void *a, const void *b)
 	return x->account < y->account ? -1 : x->account > y->account;
 }
 
+/*
+ * Step 1 on several threads.  fail_accounts() needs neither the origins
+ * nor the home country, so it runs beside them.  The walk is split into
+ * runs of accounts with about as many events each; an account's walk
+ * reads only what came before step 1 and writes its own struct acct,
+ * except the per-address counts of count_ip(), which each run keeps apart
+ * and which are added up after (an account's increments depend only on
+ * its own events, so the sums are those of one walk in order).
+ */
+struct walk_part {
+	struct ctx	 c;		/* a copy, with counts of its own */
+	struct acct	*acs;
+	uint32_t	 from, to;	/* accounts [from, to) */
+	pthread_t	 thr;
+	bool		 started;
+};
+
+static void *
+fail_thread(void *arg)
+{
+	fail_accounts(arg);
+	return NULL;
+}
+
+static void *
+walk_thread(void *arg)
+{
+	struct walk_part *w = arg;
+	uint32_t a;
+
+	for (a = w->from; a < w->to; a++)
+		walk_account(&w->c, a, &w->acs[a]);
+	return NULL;
+}
+
+static void
+counts_alloc(struct ctx *c)
+{
+	size_t n = c->tl->ips.n + 1;
+
+	c->home_accts = xcalloc(n, sizeof(*c->home_accts));
+	c->novel_accts = xcalloc(n, sizeof(*c->novel_accts));
+	c->last_acct = xcalloc(n, sizeof(*c->last_acct));
+}
+
+static void
+counts_free(struct ctx *c)
+{
+	free(c->home_accts);
+	free(c->novel_accts);
+	free(c->last_acct);
+}
+
+/* add16 - saturating sum, as count_ip()'s increments saturate. */
+static uint16_t
+add16(uint16_t a, uint16_t b)
+{
+	return (uint16_t)(a + b > UINT16_MAX ? UINT16_MAX : a + b);
+}
+
+/* step1 - origins, home country, failing accounts, the walk. */
+static void
+step1(struct ctx *c, struct acct *acs)
+{
+	const struct timeline *tl = c->tl;
+	struct ctx fc = *c;
+	struct walk_part part[WALK_MAX];
+	uint32_t na = tl->accounts.n, a, ip;
+	size_t nparts, k, total, cut;
+	pthread_t ft;
+	bool ft_started;
+
+	nparts = c->o->threads > 1 ? c->o->threads : 1;
+	if (nparts > WALK_MAX)
+		nparts = WALK_MAX;
+	ft_started = nparts > 1 &&
+	    pthread_create(&ft, NULL, fail_thread, &fc) == 0;
+	if (!ft_started)
+		fail_accounts(&fc);
+	origins(c);
+	home_country(c);
+	if (ft_started)
+		pthread_join(ft, NULL);
+	c->fail_accts = fc.fail_accts;
+	c->ok_accts = fc.ok_accts;
+	counts_alloc(c);
+
+	/* Runs of accounts with about total / nparts events each. */
+	total = na > 1 ? tl->account_start[na] : 0;
+	memset(part, 0, sizeof(part));
+	for (k = 0, a = 1; k < nparts; k++) {
+		part[k].acs = acs;
+		part[k].from = a;
+		cut = total / nparts * (k + 1);
+		while (a < na && (k == nparts - 1 ||
+		    tl->account_start[a + 1] <= cut))
+			a++;
+		part[k].to = a;
+		part[k].c = *c;
+		if (k > 0) {
+			counts_alloc(&part[k].c);
+			part[k].started = pthread_create(&part[k].thr, NULL,
+			    walk_thread, &part[k]) == 0;
+		}
+	}
+	for (k = 0; k < nparts; k++)
+		if (k == 0 || !part[k].started)
+			walk_thread(&part[k]);
+	for (k = 1; k < nparts; k++) {
+		if (part[k].started)
+			pthread_join(part[k].thr, NULL);
+		for (ip = 1; ip < tl->ips.n; ip++) {
+			c->home_accts[ip] = add16(c->home_accts[ip],
+			    part[k].c.home_accts[ip]);
+			c->novel_accts[ip] = add16(c->novel_accts[ip],
+			    part[k].c.novel_accts[ip]);
+		}
+		counts_free(&part[k].c);
+	}
+}
+
 void
 abuse_run(const struct timeline *tl, const struct abuse_opts *o,
     struct abuse_report *rep)
@@ -968,14 +1091,7 @@ abuse_run(const struct timeline *tl, const struct abuse_opts *o,
 
 	memset(rep, 0, sizeof(*rep));
 	c.baseline_end = tl->n ? tl->ev[0].when + o->baseline_days * DAY : 0;
-	origins(&c);
-	home_country(&c);
-	fail_accounts(&c);
-	c.home_accts = xcalloc(tl->ips.n + 1, sizeof(*c.home_accts));
-	c.novel_accts = xcalloc(tl->ips.n + 1, sizeof(*c.novel_accts));
-	c.last_acct = xcalloc(tl->ips.n + 1, sizeof(*c.last_acct));
-	for (a = 1; a < na; a++)
-		walk_account(&c, a, &acs[a]);
+	step1(&c, acs);
 	for (round = 0; round < 3; round++) {
 		for (a = 1; a < na; a++)
 			judge(&c, a, &acs[a], &fs[a]);
@@ -1006,9 +1122,7 @@ abuse_run(const struct timeline *tl, const struct abuse_opts *o,
 	rep->origin = c.origin;
 	free(c.fail_accts);
 	free(c.ok_accts);
-	free(c.home_accts);
-	free(c.novel_accts);
-	free(c.last_acct);
+	counts_free(&c);
 }
 
 void

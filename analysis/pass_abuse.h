@@ -63,6 +63,7 @@ struct abuse_opts {
 	const char	*home_cc;	/* NULL: the most common login country */
 	origin_fn	 origin;	/* NULL: nothing known of addresses */
 	void		*origin_ctx;
+	unsigned	 threads;	/* for step 1; 0 or 1: the caller's */
 };
 
 void	abuse_opts_default(struct abuse_opts *);

@@ -551,7 +551,7 @@ cmd_audit(int argc, char **argv)
 	a.now = INT64_MIN;
 	if ((rc = parse_args(&a, argc, argv)) < 0 &&
 	    (rc = settings_finish(&a.set, &db,
-	    scan_jobs(&a.ro.scan) > 1)) == 0)
+	    scan_jobs(&a.ro.scan))) == 0)
 		rc = -1;
 	if (rc < 0) {
 		if (a.now == INT64_MIN)

@@ -334,7 +334,7 @@ cmd_report(int argc, char **argv)
 	if (rc < 0 && optind >= argc)
 		rc = usage_error(USAGE_REPORT, "no input path given");
 	if (rc < 0 && (r = settings_finish(&set, &db,
-	    scan_jobs(&ro.scan) > 1)) != 0)
+	    scan_jobs(&ro.scan))) != 0)
 		rc = r;
 	if (rc < 0 && (r = collect_inputs(argv + optind, argc - optind,
 	    &files)) != 0)

@@ -233,12 +233,14 @@ can_read(const char *path)
 }
 
 int
-settings_finish(struct settings *s, struct origin_db *db, bool background)
+settings_finish(struct settings *s, struct origin_db *db, int jobs)
 {
 	struct sbuf err = SBUF_INIT;
+	bool background = jobs > 1;
 	size_t i;
 	int rc;
 
+	s->abuse.threads = jobs > 1 ? (unsigned)jobs : 1;
 	if (s->config != NULL && (rc = read_config(s)) != 0)
 		return rc;
 	if (s->home != NULL && (strlen(s->home) != 2 ||

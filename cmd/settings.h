@@ -58,13 +58,12 @@ int	settings_option(struct settings *, int c, char *arg);
 
 /*
  * settings_finish - read --config (if given) under the options already
- * recorded, and load the data files into db; with background, on a
- * thread of their own while the logs are read (-j above 1).  Returns 0,
- * or an exit code (64 bad settings, 66 unreadable file) after printing
- * the error.
+ * recorded, and load the data files into db; with jobs above 1, on a
+ * thread of their own while the logs are read, and the verdicts' first
+ * step on that many threads.  Returns 0, or an exit code (64 bad
+ * settings, 66 unreadable file) after printing the error.
  */
-int	settings_finish(struct settings *, struct origin_db *db,
-    bool background);
+int	settings_finish(struct settings *, struct origin_db *db, int jobs);
 
 /*
  * settings_wait - the data files loaded: 0, or 66 after printing the
