@@ -207,9 +207,13 @@ static bool
 parse_int(struct span s, struct ipaddr *out)
 {
 	uint64_t hi = 0, lo = 0;
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < s.len; i++) {
+	/* Up to 19 digits fit 64 bits: the common case, one word. */
+	if (s.len <= 19)
+		for (; i < s.len; i++)
+			lo = lo * 10 + (uint64_t)(s.p[i] - '0');
+	for (; i < s.len; i++) {
 		uint64_t d = (uint64_t)(s.p[i] - '0');
 		uint64_t l0 = (lo & 0xffffffffu) * 10 + d;
 		uint64_t l1 = (lo >> 32) * 10 + (l0 >> 32);
@@ -286,16 +290,17 @@ parse_cidr(struct load *ld, struct span s, struct range *r)
 static enum line_status
 parse_cc(struct load *ld, struct span s, uint32_t *val)
 {
-	static const char *const none[] = { "", "-", "--", "??", "ZZ" };
 	char cc[2];
 	size_t i;
 
-	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
-		if (s.len == strlen(none[i]) &&
-		    (s.len == 0 || strncasecmp(s.p, none[i], s.len) == 0))
-			return LINE_UNKNOWN;
+	/* The "no country" codes: "", "-", "--", "??" and "ZZ". */
+	if (s.len == 0 || (s.len == 1 && s.p[0] == '-'))
+		return LINE_UNKNOWN;
 	if (s.len != 2)
 		return bad(ld, "bad country code", s);
+	if ((s.p[0] == '-' && s.p[1] == '-') || (s.p[0] == '?' &&
+	    s.p[1] == '?'))
+		return LINE_UNKNOWN;
 	for (i = 0; i < 2; i++) {
 		char c = s.p[i];
 
@@ -305,6 +310,8 @@ parse_cc(struct load *ld, struct span s, uint32_t *val)
 			return bad(ld, "bad country code", s);
 		cc[i] = c;
 	}
+	if (cc[0] == 'Z' && cc[1] == 'Z')
+		return LINE_UNKNOWN;
 	*val = (uint32_t)(unsigned char)cc[0] << 8 | (unsigned char)cc[1];
 	return LINE_OK;
 }

@@ -48,7 +48,8 @@ ipaddr_parse(struct span s, struct ipaddr *out)
 	char buf[IPADDR_STRLEN];
 	uint8_t v4[4];
 
-	if (s.len >= 5 && strncasecmp(s.p, "IPv6:", 5) == 0)
+	if (s.len >= 5 && (s.p[0] == 'I' || s.p[0] == 'i') &&
+	    strncasecmp(s.p, "IPv6:", 5) == 0)
 		s = span_skip(s, 5);
 	if (s.len == 0)
 		return false;
