@@ -279,3 +279,126 @@ Test(report, scenario_labels_are_honest, .timeout = 300)
 	    "%s", test_cmdline);
 	run("rm -rf '%s' '%s'", dir, labels);
 }
+
+/*
+ * The cohort rule under threads: one foreign address logs in as four
+ * accounts, each with a home network of its own, and sends a few
+ * messages as each, for weeks (the stealth pattern, with no failures to
+ * link it to an attack).  The address is linked only by the number of
+ * accounts it logged in as, which step 1 counts; with -j2 and -j4 the
+ * accounts are walked on separate threads, two or one per thread, and
+ * the counts must still be added up to four.
+ */
+#define COHORT_ACCTS	4
+
+static void
+cohort_line(FILE *fp, unsigned day, unsigned sec, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+cohort_line(FILE *fp, unsigned day, unsigned sec, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* 2024-01-01 plus day days and sec seconds; January to March */
+	unsigned d = day + 1, mon = 1;
+
+	if (d > 31) {
+		d -= 31;
+		mon++;
+	}
+	if (mon == 2 && d > 29) {
+		d -= 29;
+		mon++;
+	}
+	fprintf(fp, "2024-%02u-%02uT%02u:%02u:%02u+00:00 mx1 ", mon, d,
+	    sec / 3600, sec / 60 % 60, sec % 60);
+	va_start(ap, fmt);
+	vfprintf(fp, fmt, ap);
+	va_end(ap);
+	fputc('\n', fp);
+}
+
+/* cohort_session - a login as uA from ip and n messages, at day, sec. */
+static void
+cohort_session(FILE *fp, unsigned day, unsigned sec, unsigned a,
+    const char *ip, unsigned n, unsigned *qid)
+{
+	unsigned pid = 2000 + (day * 7 + a) % 30000, k;
+
+	cohort_line(fp, day, sec, "postfix/submission/smtpd[%u]: connect from "
+	    "unknown[%s]", pid, ip);
+	for (k = 0; k < n; k++) {
+		unsigned q = ++*qid;
+
+		cohort_line(fp, day, sec + 1, "postfix/submission/smtpd[%u]: "
+		    "%010X: client=unknown[%s], sasl_method=PLAIN, "
+		    "sasl_username=u%u", pid, q, ip, a);
+		cohort_line(fp, day, sec + 1, "postfix/qmgr[400]: %010X: "
+		    "from=<u%u@example.org>, size=2048, nrcpt=1 (queue active)",
+		    q, a);
+		cohort_line(fp, day, sec + 2, "postfix/smtp[5000]: %010X: "
+		    "to=<friend%u@example.net>, relay=mx.example.net"
+		    "[198.51.100.7]:25, delay=1, delays=0.1/0/0.5/0.4, "
+		    "dsn=2.0.0, status=sent (250 2.0.0 Ok)", q, k);
+		cohort_line(fp, day, sec + 2, "postfix/qmgr[400]: %010X: "
+		    "removed", q);
+	}
+	cohort_line(fp, day, sec + 3, "postfix/submission/smtpd[%u]: "
+	    "disconnect from unknown[%s] ehlo=1 auth=1 mail=%u rcpt=%u "
+	    "data=%u quit=1 commands=%u", pid, ip, n, n, n, 3 + 3 * n);
+}
+
+Test(report, cohort_rule_same_on_threads, .timeout = 120)
+{
+	const char *log = tmp_path("cohort.log");
+	const char *geo = tmp_path("cohort-geo.csv");
+	char *out[3];
+	size_t len[3], i;
+	unsigned a, day, qid = 0;
+	int j;
+	FILE *fp;
+
+	cr_assert_not_null(fp = fopen(geo, "w"));
+	fprintf(fp, "84.0.0.0,84.255.255.255,DE\n45.0.0.0,45.255.255.255,CN\n");
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_not_null(fp = fopen(log, "w"));
+	/* Two weeks at home, each account from its own address... */
+	for (day = 0; day < 14; day++)
+		for (a = 1; a <= COHORT_ACCTS; a++) {
+			char ip[32];
+
+			snprintf(ip, sizeof(ip), "84.150.%u.10", a);
+			cohort_session(fp, day, 28800 + 600 * a, a, ip, 2,
+			    &qid);
+		}
+	/* ...then the same foreign address as each, every few days. */
+	for (day = 30; day < 70; day += 5)
+		for (a = 1; a <= COHORT_ACCTS; a++)
+			cohort_session(fp, day, 3600 + 600 * a, a, "45.9.9.9",
+			    3, &qid);
+	cr_assert_eq(fclose(fp), 0);
+
+	for (i = 0, j = 1; i < 3; i++, j *= 2) {
+		const char *o = tmp_path("cohort.out");
+
+		cr_assert_eq(run("'%s' report --format csv -q -j%d --home DE "
+		    "--geo '%s' '%s' > '%s'", bin(), j, geo, log, o), 0,
+		    "report -j%d failed: %s", j, test_cmdline);
+		out[i] = slurp(o, &len[i]);
+	}
+	/* The rule fires: every account is reported, as stealth. */
+	for (a = 1; a <= COHORT_ACCTS; a++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "\nu%u,stealth,", a);
+		cr_expect_not_null(strstr(out[0], want), "-j1: no '%s' in:\n%s",
+		    want + 1, out[0]);
+	}
+	for (i = 1; i < 3; i++)
+		cr_expect(len[i] == len[0] && memcmp(out[i], out[0], len[0]) ==
+		    0, "-j%d differs from -j1:\n%s\n---\n%s", 1 << i, out[i],
+		    out[0]);
+	for (i = 0; i < 3; i++)
+		free(out[i]);
+}
