@@ -262,6 +262,41 @@ start_codec(struct reader *r, size_t got, struct sbuf *err)
 	return 0;
 }
 
+/*
+ * The memory of the last reader freed waits for the next one: a rotated
+ * set is read a file after another, and a fresh mapping for each cost
+ * its huge pages faulted in and zeroed again (about 6 MiB a file).  It
+ * stays mapped at exit.
+ */
+#define MEM_SIZE	(IN_SIZE + NBLK * BLK_STRIDE)
+
+static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *spare;
+
+static char *
+mem_get(void)
+{
+	char *p;
+
+	pthread_mutex_lock(&spare_mu);
+	p = spare;
+	spare = NULL;
+	pthread_mutex_unlock(&spare_mu);
+	return p != NULL ? p : bigmem_realloc(NULL, 1, MEM_SIZE);
+}
+
+static void
+mem_put(char *p)
+{
+	pthread_mutex_lock(&spare_mu);
+	if (spare == NULL) {
+		spare = p;
+		p = NULL;
+	}
+	pthread_mutex_unlock(&spare_mu);
+	bigmem_free(p);
+}
+
 struct reader *
 reader_open(const char *path, const char *name, struct sbuf *err)
 {
@@ -274,9 +309,9 @@ reader_open(const char *path, const char *name, struct sbuf *err)
 	r->name = xstrdup(name != NULL ? name : path);
 	/*
 	 * One allocation for the input and the blocks: above BIGMEM_MIN it
-	 * is a huge page, one page fault per file instead of three hundred.
+	 * is in huge pages, a page fault per 2 MiB instead of per 4 KiB.
 	 */
-	r->mem = bigmem_realloc(NULL, 1, IN_SIZE + NBLK * BLK_STRIDE);
+	r->mem = mem_get();
 	r->in.buf = (unsigned char *)r->mem;
 	r->in.cap = IN_SIZE;
 	for (i = 0; i < NBLK; i++)
@@ -410,7 +445,8 @@ reader_free(struct reader *r)
 		r->codec->end(r->cst);
 	if (r->close_fd && r->in.fd != -1)
 		close(r->in.fd);
-	bigmem_free(r->mem);
+	if (r->mem != NULL)
+		mem_put(r->mem);
 	free(r->name);
 	sbuf_release(&r->deferred);
 	free(r);
