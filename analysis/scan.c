@@ -811,7 +811,8 @@ single_run(struct run *rn, int jobs)
 	int rc = 0;
 
 	/* -j N: N parse workers, besides this thread and the inflater. */
-	scan_read_start(&rd, rn->l, jobs > 1 ? (size_t)jobs : 0, jobs > 1);
+	scan_read_start(&rd, rn->l, jobs > 1 ? (size_t)jobs : 0, jobs > 1,
+	    rn->o->batch_lines);
 	while (rc == 0 && (c = scan_read_next(&rd)) != NULL) {
 		for (pos = 0; rc == 0 && pos < c->len; pos += r->size) {
 			r = (const struct rec *)(const void *)(c->buf + pos);
@@ -904,7 +905,8 @@ merge_run(const struct source_list *l, const struct scan_opts *o,
 		set[i]->sub.n = start[i + 1] - start[i];
 		set[i]->l = &set[i]->sub;
 		set[i]->hold = true;
-		scan_read_start(&set[i]->rd, &set[i]->sub, 0, false);
+		scan_read_start(&set[i]->rd, &set[i]->sub, 0, false,
+		    o->batch_lines);
 	}
 	while (rc == 0) {
 		best = nsets;

@@ -34,6 +34,8 @@ struct scan_opts {
 	size_t		nsmap;
 	int64_t		now;		/* clock, for the last-resort anchor */
 	int		jobs;		/* -j: parse threads; 0 = default */
+	uint32_t	batch_lines;	/* lines in a batch at most; 0 = as
+					   fits (tests make seams with it) */
 };
 
 #define MAX_JOBS	256

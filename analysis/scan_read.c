@@ -146,7 +146,7 @@ reserve(struct pstate *ps, enum rec_kind kind, size_t blob)
 	struct rec_chunk *c = ps->out;
 	struct rec *r;
 
-	room(&c->buf, &c->cap, c->len + need, 2 * BATCH_TEXT);
+	room(&c->buf, &c->cap, c->len + need, 2 * BATCH_TEXT_1);
 	r = (struct rec *)(void *)(c->buf + c->len);
 	c->len += need;
 	memset(r, 0, sizeof(*r));
@@ -354,6 +354,43 @@ is_repeat_line(struct span line)
 	return may_repeat(envelope_parse(line.p, line.len, &env, &why), &env);
 }
 
+/* What a line is to one_line(). */
+enum line_kind {
+	LK_MAYBE_REPEAT,	/* no envelope, or the tag "last": perhaps
+				   sysklogd's "last message repeated" */
+	LK_SKIP,		/* an envelope to pass over ("-- Boot ...") */
+	LK_BAD_WRAPPER,		/* rsyslog's "message repeated" malformed */
+	LK_IGNORED,		/* no parser's, or nothing a parser reports */
+	LK_BAD,			/* a parser's line it did not understand */
+	LK_EVENT,		/* an event, in *ev */
+};
+
+/*
+ * classify - envelope, "message repeated" wrapper (*times copies) and
+ * parser of a line that is not blank.  one_line(), prime() and replay()
+ * all go through here, so that the repeat state they leave agrees.
+ */
+static enum line_kind
+classify(struct span line, struct envelope *env, struct raw_event *ev,
+    const char **why, uint32_t *times)
+{
+	enum env_status es;
+	enum parse_status pst;
+
+	*why = NULL;
+	es = envelope_parse(line.p, line.len, env, why);
+	if (may_repeat(es, env))
+		return LK_MAYBE_REPEAT;
+	if (es != ENV_OK)
+		return LK_SKIP;
+	if ((*times = unwrap_repeat(env)) == 0)
+		return LK_BAD_WRAPPER;
+	/* Each parser clears the event first; no need to here. */
+	pst = dispatch(env, ev, why);
+	return pst == PARSE_OK ? LK_EVENT : pst == PARSE_BAD ? LK_BAD :
+	    LK_IGNORED;
+}
+
 /*
  * replay - "last message repeated N times": the previous event line again,
  * parsed afresh; stage two dates it.
@@ -364,13 +401,10 @@ replay(struct pstate *ps, uint64_t lineno, uint32_t n, bool has_at)
 	struct envelope env;
 	struct raw_event ev;
 	const char *why;
+	uint32_t times;
 	struct rec *r;
-	struct span copy = ps->last_line;
 
-	if (envelope_parse(copy.p, copy.len, &env, &why) != ENV_OK ||
-	    unwrap_repeat(&env) == 0)
-		return;
-	if (dispatch(&env, &ev, &why) != PARSE_OK)
+	if (classify(ps->last_line, &env, &ev, &why, &times) != LK_EVENT)
 		return;
 	ev.flags |= EVF_REPEATED;
 	r = emit_event(ps, REC_REPLAY, lineno, &env, &ev);
@@ -407,48 +441,43 @@ one_line(struct pstate *ps, struct span line, uint64_t lineno)
 {
 	struct envelope env;
 	struct raw_event ev;
-	const char *why = NULL;
-	enum env_status es;
-	enum parse_status pst;
-	uint32_t times;
+	const char *why;
+	uint32_t times = 1;
 	struct rec *r;
 
 	if (line.len == 0)
 		return;
-	es = envelope_parse(line.p, line.len, &env, &why);
-	if (may_repeat(es, &env)) {
+	switch (classify(line, &env, &ev, &why, &times)) {
+	case LK_MAYBE_REPEAT:
 		if (repeat_line(ps, line, lineno))
 			return;
 		emit_skip(ps, lineno, why != NULL ? why : "no syslog envelope");
-		ps->last_was_event = false;
-		return;
-	}
-	if (es != ENV_OK) {
-		ps->last_was_event = false;
-		return;
-	}
-	if ((times = unwrap_repeat(&env)) == 0) {
+		break;
+	case LK_SKIP:
+		break;
+	case LK_BAD_WRAPPER:
 		emit_time(ps, lineno, &env.t);
 		emit_skip(ps, lineno, "malformed 'message repeated' record");
-		ps->last_was_event = false;
-		return;
-	}
-	/* Each parser clears the event first; no need to here. */
-	if ((pst = dispatch(&env, &ev, &why)) != PARSE_OK) {
+		break;
+	case LK_IGNORED:
 		emit_time(ps, lineno, &env.t);
-		if (pst == PARSE_BAD)
-			emit_skip(ps, lineno, why != NULL ? why :
-			    "record not understood");
-		ps->last_was_event = false;
+		break;
+	case LK_BAD:
+		emit_time(ps, lineno, &env.t);
+		emit_skip(ps, lineno, why != NULL ? why :
+		    "record not understood");
+		break;
+	case LK_EVENT:
+		if (times > 1)
+			ev.flags |= EVF_REPEATED;
+		ps->last_was_event = true;
+		ps->last_line = line;
+		r = emit_event(ps, REC_EVENT, lineno, &env, &ev);
+		r->n = times;
+		r->u.hash = hash64(line.p, line.len);
 		return;
 	}
-	if (times > 1)
-		ev.flags |= EVF_REPEATED;
-	ps->last_was_event = true;
-	ps->last_line = line;
-	r = emit_event(ps, REC_EVENT, lineno, &env, &ev);
-	r->n = times;
-	r->u.hash = hash64(line.p, line.len);
+	ps->last_was_event = false;
 }
 
 /*
@@ -460,15 +489,15 @@ prime(struct pstate *ps, const struct sbuf *ctx)
 {
 	struct envelope env;
 	struct raw_event ev;
+	struct span line = span_make(ctx->buf, ctx->len);
 	const char *why;
+	uint32_t times;
 
-	if (ctx->len == 0)
-		return;
-	if (envelope_parse(ctx->buf, ctx->len, &env, &why) != ENV_OK ||
-	    unwrap_repeat(&env) == 0 || dispatch(&env, &ev, &why) != PARSE_OK)
+	if (line.len == 0 ||
+	    classify(line, &env, &ev, &why, &times) != LK_EVENT)
 		return;
 	ps->last_was_event = true;
-	ps->last_line = span_make(ctx->buf, ctx->len);
+	ps->last_line = line;
 }
 
 /* parse_batch - the records of a batch, into its chunk. */
@@ -571,7 +600,7 @@ add_line(struct rec_batch *b, struct span line, uint64_t lineno)
 		b->lens = xreallocarray(b->lens, b->lens_cap, sizeof(*b->lens));
 	}
 	/* Allocated at the first line, even a blank one: text is never NULL. */
-	room(&b->text, &b->text_cap, b->text_len + line.len, BATCH_TEXT);
+	room(&b->text, &b->text_cap, b->text_len + line.len, BATCH_TEXT_1);
 	if (b->nlines == 0)
 		b->lineno0 = lineno;
 	memcpy(b->text + b->text_len, line.p, line.len);
@@ -627,7 +656,7 @@ fill(struct scan_reader *w, struct rec_batch *b)
 			return true;
 	}
 	sbuf_add(&b->ctx, w->ctx.buf, w->ctx.len);
-	while (b->text_len < BATCH_TEXT && b->nlines < BATCH_LINES) {
+	while (b->text_len < w->batch_text && b->nlines < w->batch_lines) {
 		if (reader_next(w->rd, &line, &lineno) != 1) {
 			b->out.bytes_out = reader_bytes_out(w->rd);
 			close_file(w, b);
@@ -699,7 +728,7 @@ work(void *arg)
 
 void
 scan_read_start(struct scan_reader *w, const struct source_list *l,
-    size_t workers, bool prefetch)
+    size_t workers, bool prefetch, size_t batch_lines)
 {
 	size_t i;
 
@@ -709,6 +738,10 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 	sbuf_init(&w->ctx);
 	if (workers > SCAN_MAX_WORKERS)
 		workers = SCAN_MAX_WORKERS;
+	w->batch_text = workers > 0 ? BATCH_TEXT : BATCH_TEXT_1;
+	w->batch_lines = workers > 0 ? BATCH_LINES : BATCH_LINES_1;
+	if (batch_lines > 0 && batch_lines < w->batch_lines)
+		w->batch_lines = batch_lines;
 	/* Each worker's batch, one for stage two, one being filled. */
 	w->nslot = workers > 0 ? 2 * workers + 2 : 1;
 	w->slot = xcalloc(w->nslot, sizeof(*w->slot));
@@ -731,6 +764,9 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 	if (i > 0)
 		return;
 	/* Not one thread: in place, as with -j1. */
+	w->batch_text = BATCH_TEXT_1;
+	if (w->batch_lines > BATCH_LINES_1)
+		w->batch_lines = BATCH_LINES_1;
 	free(w->thr);
 	w->thr = NULL;
 	pthread_cond_destroy(&w->cv_cons);

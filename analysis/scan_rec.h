@@ -67,8 +67,6 @@ struct rec_file {
  * (env->msg) stays behind: stage two reads nothing of it.
  */
 #define REC_NSPAN	11
-/* sizeof(struct raw_event) when span_slots() and rec_ev were last brought up to date */
-#define RAW_EVENT_SIZE	184
 
 struct rec {
 	uint8_t		 kind;		/* enum rec_kind */
@@ -105,15 +103,19 @@ struct rec_span {
 };
 
 /*
- * A batch: the lines of one stretch of one file, up to BATCH_TEXT bytes
- * or BATCH_LINES lines, copied out of the reader by whichever worker
- * holds the dispatch, then parsed into records by a worker.  Batches
- * are numbered in file order and stage two takes them in that order, so
- * the records, and the output, are the same whatever worker parsed them
- * and however many there are.
+ * A batch: the lines of one stretch of one file, up to a number of bytes
+ * or lines, copied out of the reader by whichever worker holds the
+ * dispatch, then parsed into records by a worker.  Batches are numbered
+ * in file order and stage two takes them in that order, so the records,
+ * and the output, are the same whatever worker parsed them and however
+ * many there are.  Batches handed between threads are larger than those
+ * parsed in place: fewer hand-overs (a thread woken on the other core
+ * for each), against text and records that stay in cache with -j1.
  */
-#define BATCH_TEXT	(512 * 1024)
-#define BATCH_LINES	8192
+#define BATCH_TEXT	(1024 * 1024)	/* with workers */
+#define BATCH_LINES	16384
+#define BATCH_TEXT_1	(512 * 1024)	/* in place */
+#define BATCH_LINES_1	8192
 #define SCAN_MAX_WORKERS 64
 
 /* The records made of one batch, for stage two. */
@@ -174,6 +176,7 @@ struct scan_reader {
 	uint64_t	 consumed;	/* batches given back */
 	bool		 dispatching;	/* a worker is filling a batch */
 	bool		 input_done;	/* every file was read */
+	size_t		 batch_text, batch_lines;	/* a batch at most */
 
 	/* the dispatcher's state: only the worker filling a batch uses it */
 	size_t		 next_file;
@@ -184,10 +187,11 @@ struct scan_reader {
 
 /*
  * scan_read_start - set up stage one over the list, with that many
- * worker threads (0, or none could be started: in place).
+ * worker threads (0, or none could be started: in place), batches of at
+ * most batch_lines lines (0: the default).
  */
 void	scan_read_start(struct scan_reader *, const struct source_list *,
-    size_t workers, bool prefetch);
+    size_t workers, bool prefetch, size_t batch_lines);
 
 /* scan_read_next - the records of the next batch, in order; NULL at the end. */
 struct rec_chunk *scan_read_next(struct scan_reader *);

@@ -82,6 +82,14 @@ struct raw_event {
 					   (Exim "<= ... for R..."), 0 = none */
 };
 
+/*
+ * The size of struct raw_event when the code that lists its fields one by
+ * one was last brought up to date: raw_event_clear() and the records of
+ * analysis/scan_read.c.  Each asserts it, so a new field stops the build
+ * until they have it too.
+ */
+#define RAW_EVENT_SIZE	184
+
 /* raw_event_clear - reset to EV_NONE, count 1, every span empty. */
 void	raw_event_clear(struct raw_event *);
 

@@ -204,9 +204,9 @@ raw_event_clear(struct raw_event *ev)
 	 * into "rep stos", whose start-up cost showed in profiles (every
 	 * parser clears the event of every line it sees).  A new field of
 	 * struct raw_event must be cleared here (the assertion is a
-	 * reminder).
+	 * reminder; see RAW_EVENT_SIZE).
 	 */
-	_Static_assert(sizeof(struct raw_event) == 184,
+	_Static_assert(sizeof(struct raw_event) == RAW_EVENT_SIZE,
 	    "struct raw_event changed: clear the new field here");
 	ev->kind = EV_NONE;
 	ev->service = SVC_NONE;

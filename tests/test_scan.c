@@ -336,9 +336,9 @@ check_cycle(const struct scan_event *se, void *arg)
 
 /*
  * A "last message repeated" line repeats the last line that was not blank
- * or itself a repeat line, when that was an event; the file is long enough
- * to be read in several batches, with their seams at every place in the
- * groups, and read with one and with several threads.
+ * or itself a repeat line, when that was an event.  The file is read in
+ * batches of seven lines, so that the seams fall at every place of the
+ * six-line groups, with one and with several threads.
  */
 Test(scan, repeats_across_batches)
 {
@@ -378,6 +378,7 @@ Test(scan, repeats_across_batches)
 		memset(&l, 0, sizeof(l));
 		memset(&c, 0, sizeof(c));
 		o.jobs = jobs;
+		o.batch_lines = GROUP_LINES + 1;
 		cr_assert_eq(source_collect(args, 1, &l, &err), 0, "%s",
 		    err.buf);
 		scan_run(&l, &o, check_cycle, &c, &st);
