@@ -1057,7 +1057,7 @@ step1(struct ctx *c, struct acct *acs)
 			a++;
 		part[k].to = a;
 		part[k].c = *c;
-		if (k > 0) {
+		if (k > 0 && part[k].from < part[k].to) {
 			counts_alloc(&part[k].c);
 			part[k].started = pthread_create(&part[k].thr, NULL,
 			    walk_thread, &part[k]) == 0;
@@ -1069,6 +1069,8 @@ step1(struct ctx *c, struct acct *acs)
 	for (k = 1; k < nparts; k++) {
 		if (part[k].started)
 			pthread_join(part[k].thr, NULL);
+		if (part[k].c.home_accts == c->home_accts)
+			continue;	/* empty, or walked with c's counts */
 		for (ip = 1; ip < tl->ips.n; ip++) {
 			c->home_accts[ip] = add16(c->home_accts[ip],
 			    part[k].c.home_accts[ip]);

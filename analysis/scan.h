@@ -49,7 +49,8 @@ int	scan_jobs(const struct scan_opts *o);
 
 struct scan_event {
 	const struct raw_event	*ev;
-	const struct envelope	*env;
+	const struct envelope	*env;	/* time, host, tag and pid; the
+					   message text is not kept (msg empty) */
 	int64_t			 when;	/* civil seconds (wall clock as UTC) */
 	const char		*service;	/* resolved service name */
 	const char		*file;		/* display name */
