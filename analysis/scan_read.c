@@ -48,26 +48,26 @@ span_slots(struct envelope *env, struct raw_event *ev,
 
 /*
  * A new field in struct raw_event must be added to span_slots() (a span)
- * or to struct rec_ev, rec_ev_pack() and rec_unpack() (any other): the
- * record would otherwise lose it, or carry a pointer into a line long gone.
+ * or to struct rec_ev and REC_EV_SAME (any other): the record would
+ * otherwise lose it, or carry a pointer into a line long gone.
  */
 _Static_assert(sizeof(struct raw_event) == RAW_EVENT_SIZE,
     "struct raw_event changed: update span_slots(), struct rec_ev and "
     "RAW_EVENT_SIZE");
 _Static_assert(REC_NSPAN <= 16, "struct rec's spans has 16 bits");
 
+/* The fields struct rec_ev keeps as they are (the enums go as uint32_t). */
+#define REC_EV_SAME(X) \
+	X(count) X(auth_ok) X(auth_total) X(flags) X(nrcpt) X(has_ip) X(ip)
+
 static void
 rec_ev_pack(struct rec_ev *p, const struct raw_event *ev)
 {
+#define TO_REC(f)	p->f = ev->f;
 	p->kind = (uint32_t)ev->kind;
 	p->service = (uint32_t)ev->service;
-	p->count = ev->count;
-	p->auth_ok = ev->auth_ok;
-	p->auth_total = ev->auth_total;
-	p->flags = ev->flags;
-	p->nrcpt = ev->nrcpt;
-	p->has_ip = ev->has_ip;
-	p->ip = ev->ip;
+	REC_EV_SAME(TO_REC)
+#undef TO_REC
 }
 
 void
@@ -82,15 +82,11 @@ rec_unpack(const struct rec *r, struct envelope *env, struct raw_event *ev)
 
 	env->t = r->t;
 	env->msg = SPAN_NULL;
+#define FROM_REC(f)	ev->f = p->f;
 	ev->kind = (enum ev_kind)p->kind;
 	ev->service = (enum ev_service)p->service;
-	ev->count = p->count;
-	ev->auth_ok = p->auth_ok;
-	ev->auth_total = p->auth_total;
-	ev->flags = p->flags;
-	ev->nrcpt = p->nrcpt;
-	ev->has_ip = p->has_ip;
-	ev->ip = p->ip;
+	REC_EV_SAME(FROM_REC)
+#undef FROM_REC
 	span_slots(env, ev, slot);
 	for (i = 0; i < REC_NSPAN; i++)
 		if (r->spans & (1u << i)) {
