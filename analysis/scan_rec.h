@@ -75,7 +75,7 @@ struct rec {
 					   slot i is there (a rec_span) */
 	uint32_t	 size;		/* all of it, 8-aligned */
 	uint32_t	 n;		/* TIME: lines; EVENT, REPLAY: times */
-	uint32_t	 blob_len;
+	uint32_t	 blob_len;	/* bytes after the header */
 	uint64_t	 lineno;
 	union {
 		uint64_t	 hash;	/* EVENT: hash64() of the line, for
