@@ -73,9 +73,8 @@ rec_ev_pack(struct rec_ev *p, const struct raw_event *ev)
 void
 rec_unpack(const struct rec *r, struct envelope *env, struct raw_event *ev)
 {
-	const struct rec_ev *p = (const struct rec_ev *)(const void *)(r + 1);
-	const struct rec_span *sp = (const struct rec_span *)(const void *)
-	    (p + 1);
+	const struct rec_ev *p = rec_ev_of(r);
+	const struct rec_span *sp = rec_spans(r);
 	struct span *slot[REC_NSPAN];
 	const char *blob = rec_blob(r);
 	size_t i;
@@ -202,6 +201,7 @@ emit_event(struct pstate *ps, enum rec_kind kind, uint64_t lineno,
     struct envelope *env, struct raw_event *ev)
 {
 	struct span *slot[REC_NSPAN];
+	struct rec_ev *e;
 	struct rec_span *sp;
 	size_t i, nspan = 0, text = 0, pos = 0;
 	uint16_t spans = 0;
@@ -220,8 +220,10 @@ emit_event(struct pstate *ps, enum rec_kind kind, uint64_t lineno,
 	r->spans = spans;
 	r->lineno = lineno;
 	r->t = env->t;
-	rec_ev_pack((struct rec_ev *)(void *)(r + 1), ev);
-	sp = (struct rec_span *)(void *)((struct rec_ev *)(void *)(r + 1) + 1);
+	/* The layout rec_ev_of(), rec_spans() and rec_blob() read. */
+	e = (struct rec_ev *)(void *)(r + 1);
+	rec_ev_pack(e, ev);
+	sp = (struct rec_span *)(void *)(e + 1);
 	blob = (char *)(sp + nspan);
 	for (i = 0; i < REC_NSPAN; i++) {
 		if (slot[i]->p == NULL)
@@ -722,6 +724,16 @@ work(void *arg)
 	return NULL;
 }
 
+/* batch_limits - the size of a batch, in place or for workers. */
+static void
+batch_limits(struct scan_reader *w, bool workers, size_t batch_lines)
+{
+	w->batch_text = workers ? BATCH_TEXT : BATCH_TEXT_1;
+	w->batch_lines = workers ? BATCH_LINES : BATCH_LINES_1;
+	if (batch_lines > 0 && batch_lines < w->batch_lines)
+		w->batch_lines = batch_lines;
+}
+
 void
 scan_read_start(struct scan_reader *w, const struct source_list *l,
     size_t workers, bool prefetch, size_t batch_lines)
@@ -734,10 +746,7 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 	sbuf_init(&w->ctx);
 	if (workers > SCAN_MAX_WORKERS)
 		workers = SCAN_MAX_WORKERS;
-	w->batch_text = workers > 0 ? BATCH_TEXT : BATCH_TEXT_1;
-	w->batch_lines = workers > 0 ? BATCH_LINES : BATCH_LINES_1;
-	if (batch_lines > 0 && batch_lines < w->batch_lines)
-		w->batch_lines = batch_lines;
+	batch_limits(w, workers > 0, batch_lines);
 	/* Each worker's batch, one for stage two, one being filled. */
 	w->nslot = workers > 0 ? 2 * workers + 2 : 1;
 	w->slot = xcalloc(w->nslot, sizeof(*w->slot));
@@ -760,9 +769,7 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 	if (i > 0)
 		return;
 	/* Not one thread: in place, as with -j1. */
-	w->batch_text = BATCH_TEXT_1;
-	if (w->batch_lines > BATCH_LINES_1)
-		w->batch_lines = BATCH_LINES_1;
+	batch_limits(w, false, batch_lines);
 	free(w->thr);
 	w->thr = NULL;
 	pthread_cond_destroy(&w->cv_cons);

@@ -208,16 +208,27 @@ void	scan_read_stop(struct scan_reader *);
  */
 void	rec_unpack(const struct rec *, struct envelope *, struct raw_event *);
 
+/* rec_ev_of, rec_spans - the parts of an EVENT or REPLAY record. */
+static inline const struct rec_ev *
+rec_ev_of(const struct rec *r)
+{
+	return (const struct rec_ev *)(const void *)(r + 1);
+}
+
+static inline const struct rec_span *
+rec_spans(const struct rec *r)
+{
+	return (const struct rec_span *)(const void *)(rec_ev_of(r) + 1);
+}
+
 /* rec_blob - the blob of a record. */
 static inline const char *
 rec_blob(const struct rec *r)
 {
-	const char *p = (const char *)(r + 1);
-
 	if (r->kind == REC_EVENT || r->kind == REC_REPLAY)
-		p += sizeof(struct rec_ev) + sizeof(struct rec_span) *
-		    (size_t)__builtin_popcount(r->spans);
-	return p;
+		return (const char *)(rec_spans(r) +
+		    __builtin_popcount(r->spans));
+	return (const char *)(r + 1);
 }
 
 #endif
