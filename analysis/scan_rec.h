@@ -221,13 +221,27 @@ rec_spans(const struct rec *r)
 	return (const struct rec_span *)(const void *)(rec_ev_of(r) + 1);
 }
 
+/*
+ * rec_nspans - the spans present, bits of a 16-bit mask counted by
+ * shifts: __builtin_popcount() is a library call unless the build
+ * targets a CPU with POPCNT, and this runs for every event.
+ */
+static inline unsigned
+rec_nspans(unsigned m)
+{
+	m = m - ((m >> 1) & 0x5555u);
+	m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+	m = (m + (m >> 4)) & 0x0f0fu;
+	return (m + (m >> 8)) & 0x1fu;
+}
+
 /* rec_blob - the blob of a record. */
 static inline const char *
 rec_blob(const struct rec *r)
 {
 	if (r->kind == REC_EVENT || r->kind == REC_REPLAY)
 		return (const char *)(rec_spans(r) +
-		    __builtin_popcount(r->spans));
+		    rec_nspans(r->spans));
 	return (const char *)(r + 1);
 }
 

@@ -34,20 +34,21 @@ struct time_cache {
 	int64_t		day;		/* days since the epoch */
 	bool		has_off;
 	int		off_min;
-	struct sbuf	cell;		/* the CSV cell */
+	struct sbuf	cell;		/* the CSV cell; with patch set, also
+					   the text (it needs no quotes) */
 };
 
 struct events_out {
 	enum out_format		 fmt;
 	struct csv_out		 csv;
-	struct sbuf		 text;
+	struct sbuf		 text;		/* text rows not yet written */
 	const struct pseudo	*ps;		/* NULL: real names */
 	struct sbuf		 detail;	/* the detail, scrubbed */
-	/* CSV only: the same text for row after row, formatted once. */
+	/* The same text for row after row, formatted once. */
 	struct time_cache	 tc;
-	struct sbuf		 kinds[EV_KIND_MAX];	/* event_kind_name() */
+	struct sbuf		 kinds[EV_KIND_MAX];	/* CSV: event_kind_name() */
 	struct sbuf		 fname;		/* the file of fcell */
-	struct sbuf		 fcell;		/* its CSV cell */
+	struct sbuf		 fcell;		/* its CSV cell or escaped text */
 };
 
 /* The fields that name people or hosts, as they are to be printed. */
@@ -163,7 +164,10 @@ kinds_release(struct sbuf *k)
 		sbuf_release(&k[i]);
 }
 
-/* file_cell - the CSV cell of the file name, formatted once per file. */
+/*
+ * file_cell - the file name as a CSV cell or as escaped text, formatted
+ * once per file.
+ */
 static void
 file_cell(struct events_out *o, const char *file)
 {
@@ -175,7 +179,10 @@ file_cell(struct events_out *o, const char *file)
 	sbuf_reset(&o->fname);
 	sbuf_add(&o->fname, file, n);
 	sbuf_reset(&o->fcell);
-	csv_out_format_text(&o->fcell, file, n);
+	if (o->fmt == FMT_CSV)
+		csv_out_format_text(&o->fcell, file, n);
+	else
+		escape_text(&o->fcell, file, n, 0);
 }
 
 /* cell - one cell of a row for csv_out_row(). */
@@ -224,14 +231,68 @@ row_csv(struct events_out *o, const struct scan_event *se)
 	return csv_out_row(&o->csv, v, 16);
 }
 
+/*
+ * The text rows are put together without printf (its format parsing
+ * cost more than the rest of a row) and written in blocks of about
+ * 64 KiB, as the CSV rows are.
+ */
+#define TEXT_FLUSH_AT	(64 * 1024)
+
+/* add_lit - a string literal, its length known at compile time. */
+#define add_lit(sb, s)	sbuf_add((sb), (s), sizeof(s) - 1)
+
+/* add_padded - s, then spaces up to width bytes ("%-*s"). */
+static void
+add_padded(struct sbuf *sb, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	sbuf_add(sb, s, n);
+	if (n < width) {
+		sbuf_grow(sb, width - n);
+		memset(sb->buf + sb->len, ' ', width - n);
+		sb->len += width - n;
+		sb->buf[sb->len] = '\0';
+	}
+}
+
+/* add_u64 - v in decimal. */
+static void
+add_u64(struct sbuf *sb, uint64_t v)
+{
+	char b[24];
+
+	sbuf_add(sb, b, fmt_u64(b, v));
+}
+
 /* field - " key=value" with the value escaped and capped. */
 static void
-field(struct sbuf *sb, const char *key, struct span v)
+field(struct sbuf *sb, const char *key, size_t klen, struct span v)
 {
 	if (v.len == 0)
 		return;
-	sbuf_addf(sb, " %s=", key);
+	sbuf_grow(sb, klen + 2);
+	sb->buf[sb->len++] = ' ';
+	memcpy(sb->buf + sb->len, key, klen);
+	sb->len += klen;
+	sb->buf[sb->len++] = '=';
+	sb->buf[sb->len] = '\0';
 	escape_text(sb, v.p, v.len, TEXT_CAP);
+}
+
+#define FIELD(sb, key, v)	field((sb), (key), sizeof(key) - 1, (v))
+
+/* text_flush - write the text rows held; -1 on a write error. */
+static int
+text_flush(struct events_out *o)
+{
+	size_t n = o->text.len, w;
+
+	if (n == 0)
+		return ferror(stdout) ? -1 : 0;
+	w = fwrite(o->text.buf, 1, n, stdout);
+	sbuf_reset(&o->text);
+	return w == n ? 0 : -1;
 }
 
 static int
@@ -239,35 +300,52 @@ row_text(struct events_out *o, const struct scan_event *se)
 {
 	const struct raw_event *ev = se->ev;
 	struct sbuf *sb = &o->text;
+	struct time_cache *tc = &o->tc;
 	char tbuf[40];
 	bool dl = delivery_like(ev);
 	struct shown sh;
 
 	shown(o, ev, &sh);
-	sbuf_reset(sb);
-	sbuf_adds(sb, scan_format_time(se->when, se->env->t.has_off,
-	    se->env->t.off_min, tbuf));
+	/* tc->patch: the cell is the time's own text (no quotes). */
+	time_cell(tc, se->when, se->env->t.has_off, se->env->t.off_min);
+	if (tc->patch)
+		sbuf_add(sb, tc->cell.buf, tc->cell.len);
+	else
+		sbuf_adds(sb, scan_format_time(se->when, se->env->t.has_off,
+		    se->env->t.off_min, tbuf));
 	sbuf_addc(sb, ' ');
 	if (se->env->host.len > 0)
 		escape_text(sb, se->env->host.p, se->env->host.len, TEXT_CAP);
 	else
 		sbuf_addc(sb, '-');
-	sbuf_addf(sb, " %-11s %-12s", se->service[0] ? se->service : "-",
-	    event_kind_name(ev->kind));
-	field(sb, "account", sh.account);
-	if (ev->has_ip)
-		sbuf_addf(sb, " ip=%s", sh.ip);
-	field(sb, dl ? "to" : "name", dl ? sh.rcpt : sh.cname);
-	if (se->count != 1)
-		sbuf_addf(sb, " count=%u", se->count);
-	field(sb, "qid", ev->queue_id);
-	field(sb, "method", ev->method);
-	field(sb, "status", ev->status);
-	field(sb, "detail", sh.detail);
 	sbuf_addc(sb, ' ');
-	escape_text(sb, se->file, strlen(se->file), 0);
-	sbuf_addf(sb, ":%llu\n", (unsigned long long)se->line);
-	return fwrite(sb->buf, 1, sb->len, stdout) == sb->len ? 0 : -1;
+	add_padded(sb, se->service[0] ? se->service : "-", 11);
+	sbuf_addc(sb, ' ');
+	add_padded(sb, event_kind_name(ev->kind), 12);
+	FIELD(sb, "account", sh.account);
+	if (ev->has_ip) {
+		add_lit(sb, " ip=");
+		sbuf_adds(sb, sh.ip);
+	}
+	if (dl)
+		FIELD(sb, "to", sh.rcpt);
+	else
+		FIELD(sb, "name", sh.cname);
+	if (se->count != 1) {
+		add_lit(sb, " count=");
+		add_u64(sb, se->count);
+	}
+	FIELD(sb, "qid", ev->queue_id);
+	FIELD(sb, "method", ev->method);
+	FIELD(sb, "status", ev->status);
+	FIELD(sb, "detail", sh.detail);
+	sbuf_addc(sb, ' ');
+	file_cell(o, se->file);
+	sbuf_add(sb, o->fcell.buf, o->fcell.len);
+	sbuf_addc(sb, ':');
+	add_u64(sb, se->line);
+	sbuf_addc(sb, '\n');
+	return sb->len < TEXT_FLUSH_AT ? 0 : text_flush(o);
 }
 
 static int
@@ -331,6 +409,8 @@ cmd_events(int argc, char **argv)
 		rc = -1;
 	if (rc == 0)
 		rc = scan_run(&files, &ro.scan, on_event, &out, &st);
+	if (text_flush(&out) != 0)
+		rc = -1;
 	csv_out_release(&out.csv);
 	sbuf_release(&out.text);
 	sbuf_release(&out.detail);

@@ -13,6 +13,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "io/xalloc.h"
 
 static const char hex[] = "0123456789abcdef";
 
@@ -27,13 +30,15 @@ static const unsigned char plain[256] = {
 	P4, P4, P4, 1, 1, 1, 0,			/* 0x70-0x7f, DEL */
 };
 
-/* add_hex_byte - "\xHH". */
-static void
-add_hex_byte(struct sbuf *out, unsigned char c)
+/* put_hex_byte - "\xHH" at d; returns the end. */
+static inline char *
+put_hex_byte(char *d, unsigned char c)
 {
-	char b[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-
-	sbuf_add(out, b, sizeof(b));
+	d[0] = '\\';
+	d[1] = 'x';
+	d[2] = hex[c >> 4];
+	d[3] = hex[c & 15];
+	return d + 4;
 }
 
 /*
@@ -82,54 +87,83 @@ dangerous_cp(uint32_t c)
 	    c == 0xfeff;				/* BOM / ZWNBSP */
 }
 
-/* add_nonascii - escape or copy one non-ASCII sequence; returns bytes used. */
-static size_t
-add_nonascii(struct sbuf *out, const unsigned char *p, size_t n)
+/*
+ * put_nonascii - escape or copy one non-ASCII sequence of p[0..n) at d;
+ * *used gets the bytes of p it took.  Returns the end.  At most four
+ * bytes are written per byte taken: \xHH for one, \u{HHHH} for two.
+ */
+static char *
+put_nonascii(char *d, const unsigned char *p, size_t n, size_t *used)
 {
 	uint32_t c = 0;
 	size_t len = utf8_len(p, n, &c);
+	int k;
 
 	if (len == 0) {
-		add_hex_byte(out, p[0]);
-		return 1;
+		*used = 1;
+		return put_hex_byte(d, p[0]);
 	}
-	if (dangerous_cp(c))
-		sbuf_addf(out, "\\u{%04x}", (unsigned)c);
-	else
-		sbuf_add(out, p, len);
-	return len;
+	*used = len;
+	if (!dangerous_cp(c)) {
+		memcpy(d, p, len);
+		return d + len;
+	}
+	/* Every dangerous code point is below 0x10000: four digits. */
+	memcpy(d, "\\u{", 3);
+	for (k = 0; k < 4; k++)
+		d[3 + k] = hex[(c >> (12 - 4 * k)) & 15];
+	d[7] = '}';
+	return d + 8;
 }
 
+/*
+ * escape_text - room for the worst case is made once (four bytes out
+ * per byte in, and the "..."), and the text is written straight into
+ * it: this runs for several fields of every row "subsubmit events"
+ * prints.
+ */
 void
 escape_text(struct sbuf *out, const char *s, size_t len, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = len, i = 0, run;
+	size_t n = len, i = 0, run, used;
 	bool cut = false;
+	char *d;
 
 	if (cap > 0 && n > cap) {
 		n = cap;
 		cut = true;
 	}
+	sbuf_grow(out, st_add(st_mult(n, 4), 3));
+	d = out->buf + out->len;
 	while (i < n) {
 		for (run = i; run < n && plain[p[run]]; run++)
 			;
 		if (run > i) {
-			sbuf_add(out, p + i, run - i);
+			memcpy(d, p + i, run - i);
+			d += run - i;
 			i = run;
-			continue;
+			if (i == n)
+				break;
 		}
 		if (p[i] == '\\') {
-			sbuf_add(out, "\\\\", 2);
+			*d++ = '\\';
+			*d++ = '\\';
 			i++;
 		} else if (p[i] < 0x80) {
-			add_hex_byte(out, p[i]);
+			d = put_hex_byte(d, p[i]);
 			i++;
-		} else
-			i += add_nonascii(out, p + i, n - i);
+		} else {
+			d = put_nonascii(d, p + i, n - i, &used);
+			i += used;
+		}
 	}
-	if (cut)
-		sbuf_add(out, "...", 3);
+	if (cut) {
+		memcpy(d, "...", 3);
+		d += 3;
+	}
+	*d = '\0';
+	out->len = (size_t)(d - out->buf);
 }
 
 void

@@ -181,6 +181,74 @@ Test(cli, usage_matches_man_synopsis)
 	unlink(use);
 }
 
+/*
+ * next_line - the line at *p (without its newline), *p moved past it;
+ * NULL at the end.
+ */
+static char *
+next_line(char **p)
+{
+	char *s = *p, *nl;
+
+	if (*s == '\0')
+		return NULL;
+	if ((nl = strchr(s, '\n')) != NULL) {
+		*nl = '\0';
+		*p = nl + 1;
+	} else
+		*p = s + strlen(s);
+	return s;
+}
+
+/*
+ * The text rows of "events" (built without printf and written in 64 KiB
+ * blocks) say row for row what the CSV rows say: the same time first, the
+ * same file and line last, nothing lost or doubled at a block's seam.
+ * The demo's text is over a megabyte, so many seams are crossed.
+ */
+Test(cli, events_text_matches_csv)
+{
+	const char *txt = tmp_path("ev.txt"), *csv = tmp_path("ev.csv");
+	char *ts, *cs, *tp, *cp, *tl, *cl, *c1, *c2;
+	size_t tn, cn, rows = 0;
+
+	cr_assert_eq(run("'%s' events -q '%s/demo' > '%s'", bin(), td(),
+	    txt), 0);
+	cr_assert_eq(run("'%s' events -q --format csv '%s/demo' > '%s'",
+	    bin(), td(), csv), 0);
+	ts = slurp(txt, &tn);
+	cs = slurp(csv, &cn);
+	cr_assert_gt(tn, 128 * 1024, "the text is too short to cross seams");
+	cr_assert_eq(strlen(ts), tn, "a NUL byte in the text output");
+	cr_assert_eq(ts[tn - 1], '\n');
+	tp = ts;
+	cp = cs;
+	cr_assert_not_null(next_line(&cp));	/* the header */
+	while ((cl = next_line(&cp)) != NULL) {
+		tl = next_line(&tp);
+		cr_assert_not_null(tl, "text ends before CSV row %zu", rows);
+		/* time: the first cell; file and line: the last two. */
+		c1 = strchr(cl, ',');
+		cr_assert_not_null(c1);
+		cr_expect(strncmp(tl, cl, (size_t)(c1 - cl)) == 0 &&
+		    tl[c1 - cl] == ' ', "row %zu: %s / %s", rows, tl, cl);
+		c2 = strrchr(cl, ',');
+		*c2 = ':';
+		while (c2 > cl && c2[-1] != ',')
+			c2--;
+		cr_expect(strlen(tl) > strlen(c2) && strcmp(tl + strlen(tl) -
+		    strlen(c2), c2) == 0 && tl[strlen(tl) - strlen(c2) - 1] ==
+		    ' ', "row %zu: %s / %s", rows, tl, c2);
+		rows++;
+	}
+	cr_expect_null(next_line(&tp), "text has more rows than CSV");
+	cr_expect_gt(rows, 1000);
+	free(ts);
+	free(cs);
+	unlink(txt);
+	unlink(csv);
+}
+
 /* Nothing from a hostile log reaches the terminal unescaped. */
 Test(cli, hostile_text_output_is_clean)
 {

@@ -68,6 +68,40 @@ Test(escape, cap_marks_cut)
 	sbuf_release(&sb);
 }
 
+/*
+ * escape_text() makes room for the worst case once and then writes
+ * without checks: the text that grows most (four bytes out per byte in)
+ * must land exactly, after text already in the buffer, for every length
+ * around the buffer's growth steps (ASan sees a write past the end).
+ */
+Test(escape, worst_case_growth)
+{
+	static const char *const unit[] = { "\x01", "\xc2\x80", "\xff" };
+	static const char *const want[] = { "\\x01", "\\u{0080}", "\\xff" };
+	static const size_t ulen[] = { 1, 2, 1 };
+	char in[600], exp[2600];
+	size_t u, k, n, i, e;
+
+	for (u = 0; u < 3; u++)
+		for (k = 1; k < 300; k += 37) {
+			struct sbuf sb = SBUF_INIT;
+
+			sbuf_add(&sb, "head:", 5);
+			for (n = 0, e = 0, i = 0; i < k; i++) {
+				memcpy(in + n, unit[u], ulen[u]);
+				n += ulen[u];
+				memcpy(exp + e, want[u], strlen(want[u]));
+				e += strlen(want[u]);
+			}
+			exp[e] = '\0';
+			escape_text(&sb, in, n, 0);
+			cr_assert_eq(sb.len, 5 + e, "unit %zu, %zu times", u, k);
+			cr_assert_str_eq(sb.buf + 5, exp);
+			cr_assert_eq(sb.buf[sb.len], '\0');
+			sbuf_release(&sb);
+		}
+}
+
 static const struct esc_case csv_cases[] = {
 	C("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
 	C("@SUM(1+1)", "'@SUM(1+1)"),
