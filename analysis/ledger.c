@@ -15,7 +15,6 @@
 #define DOMS_KEPT	8	/* recipient domains remembered per message */
 
 struct qid_slot {
-	uint64_t	key;		/* 0 = empty */
 	uint32_t	msg;		/* message index */
 	uint32_t	dom[DOMS_KEPT];	/* hashes of recipient domains seen */
 };
@@ -52,6 +51,7 @@ void
 ledger_release(struct ledger *l)
 {
 	bigmem_free(l->msg);
+	bigmem_free(l->key);
 	bigmem_free(l->slot);
 	memset(l, 0, sizeof(*l));
 }
@@ -64,14 +64,15 @@ qid_key(uint8_t host, struct span qid)
 	return h == 0 ? 1 : h;
 }
 
-static struct qid_slot *
+/* slot_of - the index of key's slot, or of the empty one it would take. */
+static size_t
 slot_of(const struct ledger *l, uint64_t key)
 {
 	size_t i = (size_t)key & (l->scap - 1);
 
-	while (l->slot[i].key != 0 && l->slot[i].key != key)
+	while (l->key[i] != 0 && l->key[i] != key)
 		i = (i + 1) & (l->scap - 1);
-	return &l->slot[i];
+	return i;
 }
 
 /*
@@ -82,24 +83,29 @@ static void
 rehash(struct ledger *l, uint32_t now)
 {
 	struct qid_slot *old = l->slot;
-	size_t ocap = l->scap, i, live = 0;
+	uint64_t *okey = l->key;
+	size_t ocap = l->scap, i, k, live = 0;
 
 	for (i = 0; i < ocap; i++)
-		if (old[i].key != 0 &&
+		if (okey[i] != 0 &&
 		    l->msg[old[i].msg].when + LEDGER_QID_LIFE >= now)
 			live++;
 	l->scap = 1024;
 	while (live * 2 >= l->scap)
 		l->scap *= 2;
+	l->key = bigmem_calloc(l->scap, sizeof(*l->key));
 	l->slot = bigmem_calloc(l->scap, sizeof(*l->slot));
 	l->sn = 0;
 	for (i = 0; i < ocap; i++) {
-		if (old[i].key == 0 ||
+		if (okey[i] == 0 ||
 		    l->msg[old[i].msg].when + LEDGER_QID_LIFE < now)
 			continue;
-		*slot_of(l, old[i].key) = old[i];
+		k = slot_of(l, okey[i]);
+		l->key[k] = okey[i];
+		l->slot[k] = old[i];
 		l->sn++;
 	}
+	bigmem_free(okey);
 	bigmem_free(old);
 }
 
@@ -108,7 +114,7 @@ ledger_submit(struct ledger *l, uint8_t host, struct span qid,
     const struct message *m)
 {
 	uint64_t key = qid_key(host, qid);
-	struct qid_slot *s;
+	size_t k;
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? st_mult(l->cap, 2) : 1024;
@@ -117,12 +123,12 @@ ledger_submit(struct ledger *l, uint8_t host, struct span qid,
 	l->msg[l->n] = *m;
 	if ((l->sn + 1) * 4 > l->scap * 3)
 		rehash(l, m->when);
-	s = slot_of(l, key);
-	if (s->key == 0)
+	k = slot_of(l, key);
+	if (l->key[k] == 0)
 		l->sn++;
-	memset(s, 0, sizeof(*s));
-	s->key = key;
-	s->msg = (uint32_t)l->n;
+	l->key[k] = key;
+	memset(&l->slot[k], 0, sizeof(l->slot[k]));
+	l->slot[k].msg = (uint32_t)l->n;
 	return (uint32_t)l->n++;
 }
 
@@ -131,11 +137,15 @@ static struct qid_slot *
 find(const struct ledger *l, uint8_t host, struct span qid, uint32_t when)
 {
 	struct qid_slot *s;
+	size_t k;
 
 	if (l->scap == 0 || qid.len == 0)
 		return NULL;
-	s = slot_of(l, qid_key(host, qid));
-	if (s->key == 0 || l->msg[s->msg].when > when + 60u ||
+	k = slot_of(l, qid_key(host, qid));
+	if (l->key[k] == 0)
+		return NULL;
+	s = &l->slot[k];
+	if (l->msg[s->msg].when > when + 60u ||
 	    l->msg[s->msg].when + LEDGER_QID_LIFE < when)
 		return NULL;
 	return s;

@@ -46,7 +46,13 @@ struct qid_slot;
 struct ledger {
 	struct message	*msg;
 	size_t		 n, cap;
-	struct qid_slot	*slot;		/* open addressing on (host, qid) */
+	/*
+	 * Open addressing on (host, qid): the keys probed apart from the
+	 * rest of a slot, eight to a cache line, since most queue ids
+	 * looked up (mail received, not submitted) are not there.
+	 */
+	uint64_t	*key;		/* 0 = empty */
+	struct qid_slot	*slot;		/* slot[i] belongs to key[i] */
 	size_t		 scap, sn;
 };
 
