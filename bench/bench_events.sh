@@ -3,7 +3,8 @@
 #
 # Generates about SIZE_MB megabytes (uncompressed) of synthetic rotated mail
 # logs with testdata/gen_demo.py --scale, then measures, as the median of
-# RUNS runs each:
+# RUNS runs each (in RUNS rounds, each command once per round, so that a
+# slow minute of a shared host falls on all of them alike):
 #   gzip -dcf FILES > /dev/null              (the floor: one zlib stream)
 #   subsubmit events --format csv --quiet FILES > /dev/null   (.gz set)
 #   the same on a decompressed copy of the set
@@ -71,6 +72,7 @@ bench events_plain "${EV[@]}" "${plain_files[@]}"
 bench events_half "${EV[@]}" "${half_files[@]}"
 bench errors_gz "$SUBSUBMIT" errors --format csv --quiet -v "${gz_files[@]}"
 bench report_gz "$SUBSUBMIT" report --format csv --quiet "${gz_files[@]}"
+bench_all
 
 row() {
 	local name=$1 label=$2 bytes=$3 s rss

@@ -4,7 +4,8 @@
 #
 # Generates a rotated .gz set of about SIZE_MB megabytes (uncompressed)
 # with testdata/gen_demo.py --scale, then measures, as the median of RUNS
-# runs each, side by side in one run:
+# runs each, side by side in one run (RUNS rounds, each measurement once
+# per round, so that a slow minute of a shared host falls on all alike):
 #   floor [-i] FILES       bench/floor.c: stream inflate (zlib, or ISA-L
 #                          with -i) and a memchr line split, nothing else
 #   subsubmit events|errors|report FILES, with -j1 and with -jNCPU, once
@@ -99,6 +100,7 @@ for inf in "${inflaters[@]}"; do
 		done
 	done
 done
+bench_all
 if [ "$PFLOGSUMM" = 1 ]; then
 	: >"$tmp/pflogsumm.runs"
 	measure "$tmp/pflogsumm.runs" "$tmp/pflogsumm.err" sh -c \

@@ -1,7 +1,7 @@
 # bench/lib.sh - shared by the benchmark scripts (sourced, not run).
 # Needs $SUBSUBMIT, $RUNS and $KEEP; checks the tools, makes the scratch
 # folder $tmp (removed at exit unless KEEP=1), defines die, measure,
-# median, bench, rate, mb, bytes_of and builds the launcher.
+# median, bench, bench_all, rate, mb, bytes_of and builds the launcher.
 
 me=${0##*/}
 die() {
@@ -112,20 +112,36 @@ median() {
 	    END { print v[int((NR + 1) / 2)] }'
 }
 
-# bench NAME CMD... - RUNS runs; fails when a run exits non-zero.
+# bench NAME CMD... - queue a measurement; bench_all runs the queue.
+declare -A bench_cmd=()
+bench_queue=()
 bench() {
 	local name=$1
 	shift
-	local i
+	bench_queue+=("$name")
+	bench_cmd[$name]=$(printf '%q ' "$@")
 	: >"$tmp/$name.runs"
+}
+
+# bench_all - RUNS rounds over every queued measurement, each once per
+# round, so that a slow minute of a shared host falls on all of them
+# alike and the ratios stay side by side; fails when a run exits
+# non-zero.  The queue is emptied.
+bench_all() {
+	local i name
 	for ((i = 0; i < RUNS; i++)); do
-		measure "$tmp/$name.runs" "$tmp/$name.err" "$@"
+		for name in "${bench_queue[@]}"; do
+			eval "measure \"\$tmp/\$name.runs\" \"\$tmp/\$name.err\" ${bench_cmd[$name]}"
+		done
 	done
-	if awk '$3 != 0 { bad = 1 } END { exit !bad }' "$tmp/$name.runs"; then
-		printf '%s: %s failed; stderr:\n' "${0##*/}" "$name" >&2
-		head -n 20 "$tmp/$name.err" >&2
-		exit 1
-	fi
+	for name in "${bench_queue[@]}"; do
+		if awk '$3 != 0 { bad = 1 } END { exit !bad }' "$tmp/$name.runs"; then
+			printf '%s: %s failed; stderr:\n' "${0##*/}" "$name" >&2
+			head -n 20 "$tmp/$name.err" >&2
+			exit 1
+		fi
+	done
+	bench_queue=()
 }
 
 rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0) ? b / 1e6 / s : 0 }'; }
