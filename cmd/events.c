@@ -271,12 +271,9 @@ field(struct sbuf *sb, const char *key, size_t klen, struct span v)
 {
 	if (v.len == 0)
 		return;
-	sbuf_grow(sb, klen + 2);
-	sb->buf[sb->len++] = ' ';
-	memcpy(sb->buf + sb->len, key, klen);
-	sb->len += klen;
-	sb->buf[sb->len++] = '=';
-	sb->buf[sb->len] = '\0';
+	sbuf_addc(sb, ' ');
+	sbuf_add(sb, key, klen);
+	sbuf_addc(sb, '=');
 	escape_text(sb, v.p, v.len, TEXT_CAP);
 }
 

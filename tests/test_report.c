@@ -401,4 +401,7 @@ Test(report, cohort_rule_same_on_threads, .timeout = 120)
 		    out[0]);
 	for (i = 0; i < 3; i++)
 		free(out[i]);
+	unlink(tmp_path("cohort.out"));
+	unlink(log);
+	unlink(geo);
 }
