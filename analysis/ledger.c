@@ -53,6 +53,8 @@ ledger_release(struct ledger *l)
 	bigmem_free(l->msg);
 	bigmem_free(l->key);
 	bigmem_free(l->slot);
+	bigmem_free(l->spare_key);
+	bigmem_free(l->spare_slot);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -93,8 +95,17 @@ rehash(struct ledger *l, uint32_t now)
 	l->scap = 1024;
 	while (live * 2 >= l->scap)
 		l->scap *= 2;
-	l->key = bigmem_calloc(l->scap, sizeof(*l->key));
-	l->slot = bigmem_calloc(l->scap, sizeof(*l->slot));
+	if (l->spare_cap == l->scap) {
+		/* A slot is written whole when its key is set. */
+		l->key = l->spare_key;
+		l->slot = l->spare_slot;
+		memset(l->key, 0, l->scap * sizeof(*l->key));
+	} else {
+		bigmem_free(l->spare_key);
+		bigmem_free(l->spare_slot);
+		l->key = bigmem_calloc(l->scap, sizeof(*l->key));
+		l->slot = bigmem_calloc(l->scap, sizeof(*l->slot));
+	}
 	l->sn = 0;
 	for (i = 0; i < ocap; i++) {
 		if (okey[i] == 0 ||
@@ -105,8 +116,9 @@ rehash(struct ledger *l, uint32_t now)
 		l->slot[k] = old[i];
 		l->sn++;
 	}
-	bigmem_free(okey);
-	bigmem_free(old);
+	l->spare_key = okey;
+	l->spare_slot = old;
+	l->spare_cap = ocap;
 }
 
 uint32_t

@@ -54,6 +54,15 @@ struct ledger {
 	uint64_t	*key;		/* 0 = empty */
 	struct qid_slot	*slot;		/* slot[i] belongs to key[i] */
 	size_t		 scap, sn;
+	/*
+	 * The arrays a rehash of the same size left: once the table is as
+	 * large as a queue lifetime of mail needs, it is rebuilt into them
+	 * in turn instead of into fresh memory (whose page faults cost more
+	 * than the rebuild).
+	 */
+	uint64_t	*spare_key;
+	struct qid_slot	*spare_slot;
+	size_t		 spare_cap;
 };
 
 void	ledger_init(struct ledger *);
