@@ -305,10 +305,12 @@ last_repeat(struct span line)
 static enum parse_status
 dispatch(const struct envelope *env, struct raw_event *ev, const char **why)
 {
+	enum parse_status st;
+
 	if (env->tag.len == 0)
 		return PARSE_IGNORE;
-	if (parse_postfix_claims(env->tag))
-		return parse_postfix(env, ev, why);
+	if (parse_postfix_try(env, ev, why, &st))
+		return st;
 	if (parse_dovecot_claims(env))
 		return parse_dovecot(env, ev, why);
 	if (parse_exim_claims(env))

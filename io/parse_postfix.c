@@ -964,18 +964,16 @@ dispatch(const struct daemon *d, struct span m, struct raw_event *ev,
 	return PARSE_IGNORE;
 }
 
-/* parse_postfix - one Postfix line to at most one event. */
-enum parse_status
-parse_postfix(const struct envelope *env, struct raw_event *ev,
-    const char **why)
+/* parse_daemon - a line of daemon d, its tag's last '/' at sep. */
+static enum parse_status
+parse_daemon(const struct daemon *d, size_t sep, const struct envelope *env,
+    struct raw_event *ev, const char **why)
 {
-	const struct daemon *d;
 	enum parse_status st;
 	struct span m;
-	size_t sep;
 
 	raw_event_clear(ev);
-	if ((d = find_daemon(env->tag, &sep)) == NULL || d->nrules == 0)
+	if (d->nrules == 0)
 		return PARSE_IGNORE;
 	if (d->svc == SR_SMTPD)
 		set_service(span_make(env->tag.p, sep), ev);
@@ -988,6 +986,35 @@ parse_postfix(const struct envelope *env, struct raw_event *ev,
 		return st;
 	}
 	return PARSE_OK;
+}
+
+/* parse_postfix - one Postfix line to at most one event. */
+enum parse_status
+parse_postfix(const struct envelope *env, struct raw_event *ev,
+    const char **why)
+{
+	const struct daemon *d;
+	size_t sep;
+
+	if ((d = find_daemon(env->tag, &sep)) == NULL) {
+		raw_event_clear(ev);
+		return PARSE_IGNORE;
+	}
+	return parse_daemon(d, sep, env, ev, why);
+}
+
+/* parse_postfix_try - see io/parse_postfix.h. */
+bool
+parse_postfix_try(const struct envelope *env, struct raw_event *ev,
+    const char **why, enum parse_status *st)
+{
+	const struct daemon *d;
+	size_t sep;
+
+	if ((d = find_daemon(env->tag, &sep)) == NULL)
+		return false;
+	*st = parse_daemon(d, sep, env, ev, why);
+	return true;
 }
 
 /*

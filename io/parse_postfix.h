@@ -34,6 +34,14 @@ enum parse_status parse_postfix(const struct envelope *env,
     struct raw_event *ev, const char **why);
 
 /*
+ * parse_postfix_try - parse_postfix_claims() and parse_postfix() in one,
+ * for the dispatch of every line: false (nothing done) when the tag is
+ * not Postfix's, else true with parse_postfix()'s result in *st.
+ */
+bool	parse_postfix_try(const struct envelope *env, struct raw_event *ev,
+    const char **why, enum parse_status *st);
+
+/*
  * dnsbl_cited - true when a remote reply text cites a DNS block list
  * ("blocked using", "listed at", Spamhaus, SpamCop, Barracuda, ...).
  */
