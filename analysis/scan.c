@@ -495,7 +495,8 @@ struct run {
 	bool			 done;
 	struct source_list	 sub;		/* this set's files (a view) */
 	struct scan_reader	 rd;
-	struct rec_chunk	*c;
+	struct rec_chunk	*c;		/* whose records are read (in
+						   single_run() too) */
 	size_t			 pos;
 };
 
@@ -601,7 +602,7 @@ on_event(struct run *rn, const struct rec *r)
 	}
 	fc->last_event_ok = true;
 	note_time(rn->st, when);
-	rec_unpack(r, env, ev);
+	rec_unpack(rn->c, r, env, ev);
 	sessjoin_apply(fc->join, env, ev, when);
 	if (dupset_take(fc->prev, r->u.hash, when)) {
 		rn->st->duplicates++;
@@ -624,7 +625,7 @@ on_replay(struct run *rn, const struct rec *r)
 
 	if (!fc->last_event_ok)
 		return 0;
-	rec_unpack(r, env, ev);
+	rec_unpack(rn->c, r, env, ev);
 	if (!logtime_civil(&env->t, fc->walk.year, &when))
 		return 0;
 	if (env->t.year != 0)
@@ -814,6 +815,7 @@ single_run(struct run *rn, int jobs)
 	scan_read_start(&rd, rn->l, jobs > 1 ? (size_t)jobs : 0, jobs > 1,
 	    rn->o->batch_lines);
 	while (rc == 0 && (c = scan_read_next(&rd)) != NULL) {
+		rn->c = c;
 		for (pos = 0; rc == 0 && pos < c->len; pos += r->size) {
 			r = (const struct rec *)(const void *)(c->buf + pos);
 			rc = on_record(rn, r);
@@ -821,6 +823,7 @@ single_run(struct run *rn, int jobs)
 		if (diag_progress_enabled() && rn->in_file)
 			show_progress(&rn->pg, c->bytes_out, rn->st);
 		scan_read_done(&rd, c);
+		rn->c = NULL;
 	}
 	scan_read_stop(&rd);
 	return rc;

@@ -55,6 +55,8 @@ _Static_assert(sizeof(struct raw_event) == RAW_EVENT_SIZE,
     "struct raw_event changed: update span_slots(), struct rec_ev and "
     "RAW_EVENT_SIZE");
 _Static_assert(REC_NSPAN <= 16, "struct rec's spans has 16 bits");
+_Static_assert(2 * (BATCH_TEXT + READER_LINE_CAP) < REC_IN_TEXT,
+    "a batch's text outgrows a rec_span offset");
 
 /* The fields struct rec_ev keeps as they are (the enums go as uint32_t). */
 #define REC_EV_SAME(X) \
@@ -71,7 +73,8 @@ rec_ev_pack(struct rec_ev *p, const struct raw_event *ev)
 }
 
 void
-rec_unpack(const struct rec *r, struct envelope *env, struct raw_event *ev)
+rec_unpack(const struct rec_chunk *c, const struct rec *r,
+    struct envelope *env, struct raw_event *ev)
 {
 	const struct rec_ev *p = rec_ev_of(r);
 	const struct rec_span *sp = rec_spans(r);
@@ -89,7 +92,8 @@ rec_unpack(const struct rec *r, struct envelope *env, struct raw_event *ev)
 	span_slots(env, ev, slot);
 	for (i = 0; i < REC_NSPAN; i++)
 		if (r->spans & (1u << i)) {
-			slot[i]->p = blob + sp->off;
+			slot[i]->p = sp->off & REC_IN_TEXT ?
+			    c->text + (sp->off & ~REC_IN_TEXT) : blob + sp->off;
 			slot[i]->len = sp->len;
 			sp++;
 		} else
@@ -103,6 +107,8 @@ rec_unpack(const struct rec *r, struct envelope *env, struct raw_event *ev)
 /* What a worker knows while it parses one batch. */
 struct pstate {
 	struct rec_chunk *out;
+	const char	*text;		/* the batch's lines */
+	size_t		 text_len;
 	struct span	 last_line;	/* the last event line: in the batch's
 					   text, or its context line */
 	bool		 last_was_event;
@@ -193,30 +199,43 @@ emit_skip(struct pstate *ps, uint64_t lineno, const char *why)
 }
 
 /*
- * emit_event - the event and the bytes of its spans.  The spans must not
- * point into the batch's records: reserve() may move them.
+ * emit_event - the event, its spans as offsets into the batch's text, and
+ * the bytes of those that are elsewhere (a context line's).  The spans
+ * must not point into the batch's records: reserve() may move them.
  */
 static struct rec *
 emit_event(struct pstate *ps, enum rec_kind kind, uint64_t lineno,
     struct envelope *env, struct raw_event *ev)
 {
 	struct span *slot[REC_NSPAN];
+	uint32_t off[REC_NSPAN];
 	struct rec_ev *e;
 	struct rec_span *sp;
-	size_t i, nspan = 0, text = 0, pos = 0;
-	uint16_t spans = 0;
+	size_t i, nspan = 0, blen = 0;
+	uint16_t spans = 0, copied = 0;
+	uintptr_t at;
 	char *blob;
 	struct rec *r;
 
 	span_slots(env, ev, slot);
-	for (i = 0; i < REC_NSPAN; i++)
-		if (slot[i]->p != NULL) {
-			spans |= (uint16_t)(1u << i);
-			nspan++;
-			text += slot[i]->len;
+	for (i = 0; i < REC_NSPAN; i++) {
+		if (slot[i]->p == NULL)
+			continue;
+		spans |= (uint16_t)(1u << i);
+		nspan++;
+		/* In the text: at and the length fit in it (at wraps below). */
+		at = (uintptr_t)slot[i]->p - (uintptr_t)ps->text;
+		if (slot[i]->len <= ps->text_len &&
+		    at <= ps->text_len - slot[i]->len)
+			off[i] = (uint32_t)at | REC_IN_TEXT;
+		else {
+			copied |= (uint16_t)(1u << i);
+			off[i] = (uint32_t)blen;
+			blen += slot[i]->len;
 		}
+	}
 	r = reserve(ps, kind, sizeof(struct rec_ev) +
-	    nspan * sizeof(struct rec_span) + text);
+	    nspan * sizeof(struct rec_span) + blen);
 	r->spans = spans;
 	r->lineno = lineno;
 	r->t = env->t;
@@ -226,12 +245,12 @@ emit_event(struct pstate *ps, enum rec_kind kind, uint64_t lineno,
 	sp = (struct rec_span *)(void *)(e + 1);
 	blob = (char *)(sp + nspan);
 	for (i = 0; i < REC_NSPAN; i++) {
-		if (slot[i]->p == NULL)
+		if (!(spans & (1u << i)))
 			continue;
-		memcpy(blob + pos, slot[i]->p, slot[i]->len);
-		sp->off = (uint32_t)pos;
+		sp->off = off[i];
 		sp->len = (uint32_t)slot[i]->len;
-		pos += slot[i]->len;
+		if (copied & (1u << i))
+			memcpy(blob + off[i], slot[i]->p, slot[i]->len);
 		sp++;
 	}
 	return r;
@@ -508,6 +527,9 @@ parse_batch(struct rec_batch *b)
 	size_t i, pos = 0;
 
 	ps.out = &b->out;
+	ps.text = b->text;
+	ps.text_len = b->text_len;
+	b->out.text = b->text;
 	ps.last_line = SPAN_NULL;
 	ps.last_was_event = false;
 	ps.last_time = NOREC;

@@ -14,9 +14,11 @@
  *
  * A record is a header and a blob.  An event's record is small: the
  * raw_event without its spans, then each span that is there as an offset
- * into the blob, which holds those spans' bytes and nothing else of the
- * line.  The records cross from the workers to stage two's thread, so
- * every byte saved here is saved twice.
+ * into the batch's text, which stays in place while stage two holds the
+ * batch's records, or, for the few spans that are not in it (those of a
+ * context line), into the blob, which holds their bytes.  The records
+ * cross from the workers to stage two's thread, so every byte saved here
+ * is saved twice.
  */
 #ifndef SUBSUBMIT_ANALYSIS_SCAN_REC_H
 #define SUBSUBMIT_ANALYSIS_SCAN_REC_H
@@ -97,10 +99,15 @@ struct rec_ev {
 	struct ipaddr	 ip;
 };
 
-/* A span as an offset into the blob (the span's own bytes, copied). */
+/*
+ * A span as an offset into the batch's text (REC_IN_TEXT set) or into
+ * the blob (the span's own bytes, copied).
+ */
 struct rec_span {
 	uint32_t	 off, len;
 };
+
+#define REC_IN_TEXT	UINT32_C(0x80000000)
 
 /*
  * A batch: the lines of one stretch of one file, up to a number of bytes
@@ -122,6 +129,7 @@ struct rec_span {
 struct rec_chunk {
 	char		*buf;
 	size_t		 len, cap;
+	const char	*text;		/* the batch's lines, while held */
 	uint64_t	 bytes_out;	/* text read of the file so far */
 };
 
@@ -203,10 +211,12 @@ void	scan_read_done(struct scan_reader *, struct rec_chunk *);
 void	scan_read_stop(struct scan_reader *);
 
 /*
- * rec_unpack - the envelope and raw_event of an EVENT or REPLAY record,
- * spans pointing into the record's blob (valid while its chunk is held).
+ * rec_unpack - the envelope and raw_event of an EVENT or REPLAY record of
+ * chunk c, spans pointing into the batch's text or the record's blob
+ * (valid while c is held).
  */
-void	rec_unpack(const struct rec *, struct envelope *, struct raw_event *);
+void	rec_unpack(const struct rec_chunk *c, const struct rec *,
+    struct envelope *, struct raw_event *);
 
 /* rec_ev_of, rec_spans - the parts of an EVENT or REPLAY record. */
 static inline const struct rec_ev *
