@@ -55,17 +55,24 @@ struct cur {
 	const char	*why;
 };
 
-static const char months[12][3] = {
-	{ 'J', 'a', 'n' }, { 'F', 'e', 'b' }, { 'M', 'a', 'r' },
-	{ 'A', 'p', 'r' }, { 'M', 'a', 'y' }, { 'J', 'u', 'n' },
-	{ 'J', 'u', 'l' }, { 'A', 'u', 'g' }, { 'S', 'e', 'p' },
-	{ 'O', 'c', 't' }, { 'N', 'o', 'v' }, { 'D', 'e', 'c' },
+/*
+ * Month and weekday names as the three bytes in one word, compared in one
+ * go: the name of every line of a syslog file is looked up here.
+ */
+#define NAME3(a, b, c)	((uint32_t)(unsigned char)(a) << 16 | \
+	(uint32_t)(unsigned char)(b) << 8 | (uint32_t)(unsigned char)(c))
+
+static const uint32_t months[12] = {
+	NAME3('J', 'a', 'n'), NAME3('F', 'e', 'b'), NAME3('M', 'a', 'r'),
+	NAME3('A', 'p', 'r'), NAME3('M', 'a', 'y'), NAME3('J', 'u', 'n'),
+	NAME3('J', 'u', 'l'), NAME3('A', 'u', 'g'), NAME3('S', 'e', 'p'),
+	NAME3('O', 'c', 't'), NAME3('N', 'o', 'v'), NAME3('D', 'e', 'c'),
 };
 
-static const char weekdays[7][3] = {
-	{ 'M', 'o', 'n' }, { 'T', 'u', 'e' }, { 'W', 'e', 'd' },
-	{ 'T', 'h', 'u' }, { 'F', 'r', 'i' }, { 'S', 'a', 't' },
-	{ 'S', 'u', 'n' },
+static const uint32_t weekdays[7] = {
+	NAME3('M', 'o', 'n'), NAME3('T', 'u', 'e'), NAME3('W', 'e', 'd'),
+	NAME3('T', 'h', 'u'), NAME3('F', 'r', 'i'), NAME3('S', 'a', 't'),
+	NAME3('S', 'u', 'n'),
 };
 
 /* Bytes of a program name, the part of a tag before '(' or '['. */
@@ -139,18 +146,34 @@ dig2(const char *p)
 
 /* name3 - index of the three bytes at p in a table of names, or -1. */
 static int
-name3(const char *p, const char (*tab)[3], int n)
+name3(const char *p, const uint32_t *tab, int n)
 {
-	uint32_t key = (uint32_t)(unsigned char)p[0] << 16 |
-	    (uint32_t)(unsigned char)p[1] << 8 | (unsigned char)p[2];
+	uint32_t key = NAME3(p[0], p[1], p[2]);
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (key == ((uint32_t)(unsigned char)tab[i][0] << 16 |
-		    (uint32_t)(unsigned char)tab[i][1] << 8 |
-		    (unsigned char)tab[i][2]))
+		if (key == tab[i])
 			return i;
 	return -1;
+}
+
+/*
+ * month3 - index of the month name at p, or -1.  The name's word times
+ * MONTH_MUL has a different top nibble for each month: one table look-up
+ * and one compare instead of up to twelve.
+ */
+#define MONTH_MUL	UINT32_C(0xec148cb5)
+
+static int
+month3(const char *p)
+{
+	static const int8_t by_hash[16] = {
+		8, 7, -1, 2, -1, 9, -1, -1, 5, 10, 6, 4, 11, 3, 0, 1,
+	};
+	uint32_t key = NAME3(p[0], p[1], p[2]);
+	int i = by_hash[(uint32_t)(key * MONTH_MUL) >> 28];
+
+	return i >= 0 && months[i] == key ? i : -1;
 }
 
 /* ---------------------------------------------------------------- */
@@ -552,7 +575,7 @@ stamp_name(struct cur *c, struct logtime *t)
 
 	if (left(c) < 4)
 		return fail(c, WHY_STAMP);
-	if ((i = name3(c->p, months, 12)) >= 0)
+	if ((i = month3(c->p)) >= 0)
 		return stamp_bsd(c, t, i);
 	if (name3(c->p, weekdays, 7) >= 0)
 		return stamp_journal(c, t);
@@ -643,7 +666,7 @@ dmy_hms(struct cur *c, struct logtime *t, char sep)
 	if (left(c) < 8 + ml || p[2] != sep || p[3 + ml] != sep)
 		return fail(c, WHY_STAMP);
 	mday = dig2(p);
-	mon = sep == '/' ? name3(p + 3, months, 12) + 1 : dig2(p + 3);
+	mon = sep == '/' ? month3(p + 3) + 1 : dig2(p + 3);
 	y1 = dig2(p + 4 + ml);
 	y2 = dig2(p + 6 + ml);
 	if (mday < 0 || mon <= 0 || y1 < 0 || y2 < 0)

@@ -960,3 +960,33 @@ Test(envelope, exim_id_len)
 	cr_expect_eq(exim_id_len(SPAN_LIT("1rAB D-000123-Xy")), 0);
 	cr_expect_eq(exim_id_len(SPAN_LIT("")), 0);
 }
+
+/*
+ * Every month name is found (io/envelope.c looks them up by a hash of
+ * the three bytes), and a name off by one byte or in other case is not.
+ */
+Test(envelope, every_month_name)
+{
+	static const char *const names[12] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const wrong[] = { "JAN", "jan", "Jam", "Dez",
+	    "Okt", "Mai", "Fev", "Set", "Juk", "Nop", "Xyz", "Ja\\x00" };
+	static const char rest[] = " 9 10:11:12 h postfix/qmgr[1]: x";
+	char line[64];
+	struct envelope env;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < 12; i++) {
+		snprintf(line, sizeof(line), "%s%s", names[i], rest);
+		cr_assert_eq(envelope_parse(line, strlen(line), &env, &why),
+		    ENV_OK, "%s", line);
+		cr_expect_eq(env.t.mon, i + 1, "%s", line);
+		cr_expect_eq(env.t.mday, 9);
+	}
+	for (i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+		snprintf(line, sizeof(line), "%s%s", wrong[i], rest);
+		cr_expect_neq(envelope_parse(line, strlen(line), &env, &why),
+		    ENV_OK, "%s", line);
+	}
+}
