@@ -70,6 +70,10 @@ struct filectx {
 	int64_t			 pending_at;	/* time of the repeat line */
 	uint64_t		 unmapped_warned;
 	struct sessjoin		*join;		/* session -> address */
+	/* The last date turned into seconds (day_mon 0: none yet). */
+	int32_t			 day_year;
+	uint8_t			 day_mon, day_mday;
+	int64_t			 day_start;
 };
 
 static void
@@ -346,7 +350,21 @@ line_when(struct filectx *fc, const struct logtime *t, int64_t *when)
 			fc->last_mday = t->mday;
 		}
 	}
-	return logtime_civil(t, year, when);
+	/* Most lines are of the day before them: skip the calendar. */
+	if (t->mon == fc->day_mon && t->mday == fc->day_mday &&
+	    year == fc->day_year) {
+		if (t->hour > 23 || t->min > 59 || t->sec > 60)
+			return false;
+		*when = fc->day_start + t->hour * 3600 + t->min * 60 + t->sec;
+		return true;
+	}
+	if (!logtime_civil(t, year, when))
+		return false;
+	fc->day_year = year;
+	fc->day_mon = t->mon;
+	fc->day_mday = t->mday;
+	fc->day_start = *when - (t->hour * 3600 + t->min * 60 + t->sec);
+	return true;
 }
 
 /* resolve_service - the reported name of the event's service. */
