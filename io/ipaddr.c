@@ -79,7 +79,7 @@ static bool
 parse_v6(struct span s, uint8_t out[16])
 {
 	uint8_t tmp[16] = { 0 };
-	size_t i = 0, tp = 0, gap = SIZE_MAX, tok = 0, n;
+	size_t i = 0, tp = 0, gap = SIZE_MAX, tok, n;
 	unsigned val = 0, digits = 0, d;
 
 	if (s.len == 0)
