@@ -117,6 +117,39 @@ put_nonascii(char *d, const unsigned char *p, size_t n, size_t *used)
 }
 
 /*
+ * plain_run - the end of the run of plain bytes (see plain[]) that starts
+ * at p, at most e.  Eight bytes are tested at a time: a word is all plain
+ * when no byte is below 0x20, none has the high bit, and none is DEL or
+ * '\\'.  Each test flags a byte's high bit; only whether any flag is set
+ * is used, which the borrow of the subtraction cannot change.  The first
+ * word with a flag is finished byte by byte.
+ */
+static const unsigned char *
+plain_run(const unsigned char *p, const unsigned char *e)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+
+	while (e - p >= 8) {
+		uint64_t w, x, y, m;
+
+		memcpy(&w, p, sizeof(w));
+		m = w | ((w - ones * 0x20) & ~w);	/* high bit, or < 0x20 */
+		x = w ^ (ones * 0x7f);
+		y = w ^ (ones * '\\');
+		m |= ((x - ones) & ~x) | ((y - ones) & ~y);
+		if ((m & highs) != 0)
+			break;
+		p += 8;
+	}
+#endif
+	while (p < e && plain[*p])
+		p++;
+	return p;
+}
+
+/*
  * escape_text - room for the worst case is made once (four bytes out
  * per byte in, and the "..."), and the text is written straight into
  * it: this runs for several fields of every row "subsubmit events"
@@ -137,8 +170,7 @@ escape_text(struct sbuf *out, const char *s, size_t len, size_t cap)
 	sbuf_grow(out, st_add(st_mult(n, 4), 3));
 	d = out->buf + out->len;
 	while (i < n) {
-		for (run = i; run < n && plain[p[run]]; run++)
-			;
+		run = (size_t)(plain_run(p + i, p + n) - p);
 		if (run > i) {
 			memcpy(d, p + i, run - i);
 			d += run - i;

@@ -2,6 +2,7 @@
  * tests/test_escape.c - terminal and CSV escaping of hostile log text.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "io/escape.h"
@@ -98,6 +99,58 @@ Test(escape, worst_case_growth)
 			cr_assert_eq(sb.len, 5 + e, "unit %zu, %zu times", u, k);
 			cr_assert_str_eq(sb.buf + 5, exp);
 			cr_assert_eq(sb.buf[sb.len], '\0');
+			sbuf_release(&sb);
+		}
+}
+
+/*
+ * Plain runs are found eight bytes at a time: every byte value, at every
+ * position of a word and of the tail, must end the run where the byte
+ * table says, whatever plain bytes are around it.
+ */
+Test(escape, every_byte_at_every_offset)
+{
+	char in[40], want[64];
+	size_t n, k;
+	unsigned b;
+
+	for (b = 0; b < 0x80; b++)
+		for (n = 1; n <= 24; n++)
+			for (k = 0; k < n; k++) {
+				struct sbuf sb = SBUF_INIT;
+				size_t w;
+
+				memset(in, 'a' + (int)(n % 26), n);
+				in[k] = (char)b;
+				memcpy(want, in, k);
+				w = k;
+				if (b == '\\') {
+					memcpy(want + w, "\\\\", 2);
+					w += 2;
+				} else if (b < 0x20 || b == 0x7f) {
+					w += (size_t)snprintf(want + w, 5,
+					    "\\x%02x", b);
+				} else
+					want[w++] = (char)b;
+				memcpy(want + w, in + k + 1, n - k - 1);
+				w += n - k - 1;
+				want[w] = '\0';
+				escape_text(&sb, in, n, 0);
+				cr_assert_str_eq(sb.buf, want,
+				    "byte 0x%02x at %zu of %zu", b, k, n);
+				sbuf_release(&sb);
+			}
+	/* A high byte ends the run too: a lone one is not UTF-8. */
+	for (n = 1; n <= 24; n++)
+		for (k = 0; k < n; k++) {
+			struct sbuf sb = SBUF_INIT;
+
+			memset(in, 'x', n);
+			in[k] = (char)0xe9;
+			escape_text(&sb, in, n, 0);
+			cr_assert_eq(sb.len, n + 3, "0xe9 at %zu of %zu", k, n);
+			cr_assert(memcmp(sb.buf + k, "\\xe9", 4) == 0,
+			    "0xe9 at %zu of %zu", k, n);
 			sbuf_release(&sb);
 		}
 }
