@@ -1115,20 +1115,65 @@ tag_and_msg(struct cur *c, struct envelope *env, bool hostless)
 	return true;
 }
 
-/* syslog_line - "TIMESTAMP [<fac.lvl>] [HOST] TAG[PID]: MSG". */
+/* syslog_rest - what follows the stamp: "[<fac.lvl>] [HOST] TAG[PID]: MSG". */
 static bool
-syslog_line(struct cur *c, struct envelope *env)
+syslog_rest(struct cur *c, struct envelope *env)
 {
 	bool hostless;
 
-	if (!line_stamp(c, &env->t))
-		return false;
 	skip_spaces(c);
 	skip_bsd_verbose(c);
 	if (c->p == c->e)
 		return fail(c, WHY_TAG);
 	hostless = !take_host(c, env);
 	return tag_and_msg(c, env, hostless);
+}
+
+/* syslog_line - "TIMESTAMP [<fac.lvl>] [HOST] TAG[PID]: MSG". */
+static bool
+syslog_line(struct cur *c, struct envelope *env)
+{
+	return line_stamp(c, &env->t) && syslog_rest(c, env);
+}
+
+/*
+ * bsd_stamp - the common stamp alone: "Mmm dd hh:mm:ss" (day padded with a
+ * space or a zero) and a space, and then no zone word.  It takes exactly
+ * what stamp() would take and sets the same fields; any other shape
+ * (fraction, unpadded day, "UTC" or "GMT" after it, a bad date) is
+ * refused, and left to the general path, which also says why.
+ */
+static bool
+bsd_stamp(struct cur *c, struct logtime *t)
+{
+	static const unsigned char mdays[12] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+	};
+	const char *p = c->p;
+	int mon, mday, h, m, sec;
+
+	if (left(c) < 17 || (mon = month3(p)) < 0 || p[3] != ' ' ||
+	    p[6] != ' ' || p[9] != ':' || p[12] != ':' || p[15] != ' ' ||
+	    p[16] == 'U' || p[16] == 'G')
+		return false;
+	if (p[4] == ' ')
+		mday = is_digit((unsigned char)p[5]) ? p[5] - '0' : -1;
+	else
+		mday = dig2(p + 4);
+	h = dig2(p + 7);
+	m = dig2(p + 10);
+	sec = dig2(p + 13);
+	if (mday < 1 || mday > mdays[mon] || h < 0 || h > 23 || m < 0 ||
+	    m > 59 || sec < 0 || sec > 60)
+		return false;
+	memset(t, 0, sizeof(*t));
+	t->mon = (uint8_t)(mon + 1);
+	t->mday = (uint8_t)mday;
+	t->hour = (uint8_t)h;
+	t->min = (uint8_t)m;
+	t->sec = (uint8_t)sec;
+	c->p = p + 15;
+	return true;
 }
 
 /* field5424 - one space-separated RFC 5424 header field; "-" is empty. */
@@ -1345,9 +1390,9 @@ lax_mainlog(struct cur c, struct envelope *env)
 	return false;
 }
 
-enum env_status
-envelope_parse(const char *line, size_t len, struct envelope *env,
-    const char **why)
+static enum env_status
+parse(const char *line, size_t len, struct envelope *env, const char **why,
+    bool fast)
 {
 	struct cur c = { line, line + len, NULL }, start = { NULL, NULL, NULL };
 	bool ok;
@@ -1355,6 +1400,17 @@ envelope_parse(const char *line, size_t len, struct envelope *env,
 	memset(env, 0, offsetof(struct envelope, text));
 	if (len > 0 && line[len - 1] == '\r')
 		c.e--;
+	/*
+	 * Most lines of most logs: the common stamp, then the rest as
+	 * syslog_line() reads it.  Anything else starts over below, where
+	 * the same line takes the same way through the general steps.
+	 */
+	if (fast && bsd_stamp(&c, &env->t)) {
+		if (syslog_rest(&c, env))
+			return ENV_OK;
+		c = (struct cur){ line, c.e, NULL };
+		memset(env, 0, offsetof(struct envelope, text));
+	}
 	if (is_skip(&c))
 		return ENV_SKIP;
 	if (at(&c, '{'))
@@ -1371,4 +1427,18 @@ envelope_parse(const char *line, size_t len, struct envelope *env,
 	if (why != NULL)
 		*why = c.why != NULL ? c.why : WHY_STAMP;
 	return ENV_BAD;
+}
+
+enum env_status
+envelope_parse(const char *line, size_t len, struct envelope *env,
+    const char **why)
+{
+	return parse(line, len, env, why, true);
+}
+
+enum env_status
+envelope_parse_general(const char *line, size_t len, struct envelope *env,
+    const char **why)
+{
+	return parse(line, len, env, why, false);
 }

@@ -85,6 +85,14 @@ enum env_status envelope_parse(const char *line, size_t len,
     struct envelope *env, const char **why);
 
 /*
+ * envelope_parse_general - the same without the shortcut for the common
+ * "Mmm dd hh:mm:ss host tag[pid]: " line; the tests check that both
+ * give the same envelope for every line.
+ */
+enum env_status envelope_parse_general(const char *line, size_t len,
+    struct envelope *env, const char **why);
+
+/*
  * logtime_parse - parse a time stamp at the start of s (any form above),
  * storing the time and the number of bytes used.  Exposed for tests and for
  * formats (Exim) that carry a second time stamp in the message.  The stamp

@@ -6,6 +6,7 @@
  * are synthetic, built from the format descriptions in formats.md 1.1.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <limits.h>
@@ -988,5 +989,133 @@ Test(envelope, every_month_name)
 		snprintf(line, sizeof(line), "%s%s", wrong[i], rest);
 		cr_expect_neq(envelope_parse(line, strlen(line), &env, &why),
 		    ENV_OK, "%s", line);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* The shortcut for the common line against the general steps */
+
+static bool
+same_span(struct span a, struct span b)
+{
+	return a.p == b.p && a.len == b.len;
+}
+
+/* agree - both ways of parsing give the same envelope for line. */
+static bool
+agree(const char *line, size_t len)
+{
+	struct envelope a, b;
+	const char *wa = NULL, *wb = NULL;
+	enum env_status sa = envelope_parse(line, len, &a, &wa);
+	enum env_status sb = envelope_parse_general(line, len, &b, &wb);
+
+	if (sa != sb || wa != wb)
+		return false;
+	if (sa != ENV_OK)
+		return true;
+	/* JSON records point into their own text: compare by contents. */
+	if (len > 0 && line[0] == '{')
+		return span_is(a.tag, "") == span_is(b.tag, "");
+	return memcmp(&a.t, &b.t, sizeof(a.t)) == 0 &&
+	    same_span(a.host, b.host) && same_span(a.tag, b.tag) &&
+	    same_span(a.pid, b.pid) && same_span(a.msg, b.msg);
+}
+
+/* agree_file - every line of a file; the number of lines, or -1. */
+static long
+agree_file(const char *path)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long seen = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return -1;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			n--;
+		cr_expect(agree(line, (size_t)n), "%s: %.*s", path, (int)n,
+		    line);
+		seen++;
+	}
+	free(line);
+	fclose(f);
+	return seen;
+}
+
+Test(envelope, shortcut_agrees_on_real_lines)
+{
+	static const char *const dirs[] = { "crowdsec", "fail2ban", "wazuh" };
+	static const char *const own[] = { "demo/maillog-20240310",
+	    "hostile/escapes.log", "hostile/formula.log", "hostile/nul.log" };
+	const char *corpus = getenv("CORPUS"), *td = getenv("TESTDATA");
+	char path[4096];
+	long seen = 0, n;
+	size_t i;
+
+	cr_assert_not_null(td, "TESTDATA not set");
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", td, own[i]);
+		cr_assert((n = agree_file(path)) > 0, "cannot read %s", path);
+		seen += n;
+	}
+	if (corpus == NULL || access(corpus, R_OK) != 0)
+		cr_skip_test("corpus not found (CORPUS=%s); own files agree",
+		    corpus ? corpus : "");
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/%s", corpus, dirs[i]);
+		cr_assert_not_null(d = opendir(path), "cannot open %s", path);
+		while ((de = readdir(d)) != NULL) {
+			if (strstr(de->d_name, ".log") == NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/%s", corpus,
+			    dirs[i], de->d_name);
+			cr_assert((n = agree_file(path)) >= 0, "%s", path);
+			seen += n;
+		}
+		closedir(d);
+	}
+	cr_expect(seen > 1500, "only %ld lines read", seen);
+}
+
+/*
+ * Near misses of the common shape: each base line with every byte of its
+ * first 24 replaced by each of a set of bytes that matter to some form,
+ * and cut at every length.
+ */
+Test(envelope, shortcut_agrees_on_near_misses)
+{
+	static const char *const base[] = {
+		"Dec  3 00:45:00 mx1 postfix/smtpd[674732]: connect from x",
+		"Feb 29 23:59:60 h dovecot: imap-login: Login: user=<a>",
+		"Jan 01 01:02:03 UTC host postfix/qmgr[1]: removed",
+		"Apr 31 10:11:12 h sshd[1]: x",
+		"Sep  9 09:09:09 h.example postfix/smtps/smtpd[99]: msg\r",
+		"Oct 10 10:10:10 <mail.info> h postfix/smtpd[1]: x",
+		"Nov 11 11:11:11 pop3-login: Login: user=<u>",
+		"Mar  1 00:00:00 h auth(u,1.2.3.4)<s>: unknown user",
+	};
+	static const char subst[] = " 0139:.UG<[(-\r\t\0aDz\xff";
+	char line[128];
+	size_t i, k, s, n, len;
+
+	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
+		len = strlen(base[i]);
+		for (n = 0; n <= len; n++)
+			cr_expect(agree(base[i], n), "%.*s", (int)n, base[i]);
+		for (k = 0; k < 24 && k < len; k++)
+			for (s = 0; s < sizeof(subst) - 1 + 1; s++) {
+				memcpy(line, base[i], len);
+				line[k] = subst[s];
+				cr_expect(agree(line, len),
+				    "byte %zu = 0x%02x: %.*s", k,
+				    (unsigned char)subst[s], (int)len, line);
+			}
 	}
 }
