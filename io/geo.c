@@ -175,16 +175,27 @@ has_digit(struct span s)
 	return false;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BE64(v)	__builtin_bswap64(v)
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define BE64(v)	(v)
+#endif
+
 /* put_be64 - store v big-endian at p. */
 static void
 put_be64(uint8_t *p, uint64_t v)
 {
+#ifdef BE64
+	v = BE64(v);
+	memcpy(p, &v, sizeof(v));
+#else
 	int i;
 
 	for (i = 7; i >= 0; i--) {
 		p[i] = (uint8_t)v;
 		v >>= 8;
 	}
+#endif
 }
 
 /* get_be64 - load 8 big-endian bytes. */
@@ -192,10 +203,15 @@ static uint64_t
 get_be64(const uint8_t *p)
 {
 	uint64_t v = 0;
+#ifdef BE64
+	memcpy(&v, p, sizeof(v));
+	v = BE64(v);
+#else
 	int i;
 
 	for (i = 0; i < 8; i++)
 		v = v << 8 | p[i];
+#endif
 	return v;
 }
 
@@ -339,19 +355,28 @@ grow(void *v, size_t n, size_t *cap, size_t sz)
 	return bigmem_realloc(v, *cap, sz);
 }
 
+/* store4 - append the IPv4 range lo-hi. */
+static void
+store4(struct geo_db *db, uint32_t lo, uint32_t hi, uint32_t val,
+    uint32_t org)
+{
+	struct geo_r4 *e;
+
+	db->r4 = grow(db->r4, db->n4, &db->cap4, sizeof(*db->r4));
+	e = &db->r4[db->n4++];
+	e->lo = lo;
+	e->hi = hi;
+	e->val = val;
+	e->org = org;
+}
+
 /* store - append range r with value val and org offset org. */
 static void
 store(struct geo_db *db, const struct range *r, uint32_t val, uint32_t org)
 {
 	if (ipaddr_is_v4(&r->lo) && ipaddr_is_v4(&r->hi)) {
-		struct geo_r4 *e;
-
-		db->r4 = grow(db->r4, db->n4, &db->cap4, sizeof(*db->r4));
-		e = &db->r4[db->n4++];
-		e->lo = (uint32_t)get_be64(r->lo.b + 8);
-		e->hi = (uint32_t)get_be64(r->hi.b + 8);
-		e->val = val;
-		e->org = org;
+		store4(db, (uint32_t)get_be64(r->lo.b + 8),
+		    (uint32_t)get_be64(r->hi.b + 8), val, org);
 		return;
 	}
 	db->r6 = grow(db->r6, db->n6, &db->cap6, sizeof(*db->r6));
@@ -493,6 +518,51 @@ asn_line(struct load *ld, struct span line, struct span *f, bool *q, int n)
 	return st;
 }
 
+/*
+ * dec_field - up to ten decimal digits ending at a ',' at *pp, at most
+ * UINT32_MAX; *pp moves past the ','.
+ */
+static bool
+dec_field(const char **pp, const char *e, uint32_t *out)
+{
+	const char *p = *pp, *lim = e - p > 10 ? p + 10 : e;
+	uint64_t v = 0;
+	unsigned d;
+
+	while (p < lim && (d = (unsigned)(*p - '0')) < 10) {
+		v = v * 10 + d;
+		p++;
+	}
+	if (p == *pp || p == e || *p != ',' || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	*pp = p + 1;
+	return true;
+}
+
+/*
+ * plain_v4_line - Tor's IPv4 country line as it nearly always is,
+ * "16777216,16777471,AU": two decimal IPv4 ends in order and an upper-case
+ * code other than ZZ, nothing else.  Stored as the general steps would
+ * store it; any other line (spaces, quotes, other codes, a bad range) is
+ * left to them, which also say what is wrong.
+ */
+static bool
+plain_v4_line(struct load *ld, struct span line)
+{
+	const char *p = line.p, *e = line.p + line.len;
+	uint32_t lo, hi;
+
+	if (!dec_field(&p, e, &lo) || !dec_field(&p, e, &hi) || lo > hi ||
+	    e - p != 2 || p[0] < 'A' || p[0] > 'Z' || p[1] < 'A' ||
+	    p[1] > 'Z' || (p[0] == 'Z' && p[1] == 'Z'))
+		return false;
+	store4(ld->db, lo, hi,
+	    (uint32_t)(unsigned char)p[0] << 8 | (unsigned char)p[1], 0);
+	ld->seen_data = true;
+	return true;
+}
+
 /* parse_line - classify and, when good, store one line. */
 static enum line_status
 parse_line(struct load *ld, struct span line)
@@ -502,6 +572,8 @@ parse_line(struct load *ld, struct span line)
 	enum line_status st;
 	int n;
 
+	if (ld->db->kind == GEO_COUNTRY && plain_v4_line(ld, line))
+		return LINE_OK;
 	line = trim(line);
 	if (line.len == 0 || line.p[0] == '#')
 		return LINE_IGNORE;

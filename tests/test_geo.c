@@ -376,3 +376,72 @@ Test(geo, tor_geoipdb_installed, .init = quiet)
 	sbuf_release(&err);
 	geo_release(&db);
 }
+
+/*
+ * Tor's IPv4 lines take a shortcut (io/geo.c plain_v4_line); with a
+ * trailing space, which the general steps trim, they do not.  Both files
+ * must load the same: counts, and the country at and around every edge.
+ * The lines hold the shapes at the shortcut's borders: codes it leaves
+ * alone, ranges out of order, ten and eleven digits, the top address,
+ * leading zeros, empty and missing fields, a header.
+ */
+Test(geo, tor_ipv4_shortcut_agrees, .init = quiet)
+{
+	static const char *const lines[] = {
+		"start,end,cc", "0,255,AU", "256,511,??", "512,767,ZZ",
+		"768,1023,de", "1024,1279,--", "1280,1535,", "1536,1791",
+		"2047,1792,FR", "0000002048,0000002303,NL",
+		"00000002304,2559,BE", "4294967040,4294967295,US",
+		"4294967040,4294967296,CA", "3000,3255,A1", "3256,3511,Ab",
+		"3512,3767,ABC", ",3768,IT", "3769,,IT", "4000,4000,JP",
+		"4001,4255,J", "16777216,16777471,AU", "16777472,16778239,CN",
+		"16778240,16779263,AU", "1e3,2000,SE", "5000,6000,XX",
+		"5500,7000,YY", "100000,200000,GB",
+	};
+	const char *path[2] = { tmp_path("tor4a"), tmp_path("tor4b") };
+	struct geo_db db[2];
+	size_t i, k;
+	int j;
+
+	for (j = 0; j < 2; j++) {
+		struct sbuf err = SBUF_INIT;
+		FILE *f = fopen(path[j], "w");
+
+		cr_assert_not_null(f);
+		for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+			fprintf(f, "%s%s\n", lines[i], j ? " " : "");
+		fclose(f);
+		geo_init(&db[j]);
+		cr_assert_eq(geo_load_country(&db[j], path[j], &err), 0);
+		sbuf_release(&err);
+	}
+	cr_expect_eq(db[0].stats.ranges, db[1].stats.ranges);
+	cr_expect_eq(db[0].stats.bad, db[1].stats.bad);
+	cr_expect_eq(db[0].stats.unknown, db[1].stats.unknown);
+	cr_expect_eq(db[0].stats.overlaps, db[1].stats.overlaps);
+	cr_expect_geq(db[0].stats.ranges, 12);
+	for (k = 0; k < db[1].n4; k++) {
+		static const int64_t d[] = { -1, 0, 1 };
+		const struct geo_r4 *r = &db[1].r4[k];
+		size_t m;
+
+		for (m = 0; m < 6; m++) {
+			int64_t v = (int64_t)(m < 3 ? r->lo : r->hi) + d[m % 3];
+			char text[16];
+			char a[3];
+
+			if (v < 0 || v > (int64_t)UINT32_MAX)
+				continue;
+			snprintf(text, sizeof(text), "%u.%u.%u.%u",
+			    (unsigned)(v >> 24), (unsigned)(v >> 16 & 255),
+			    (unsigned)(v >> 8 & 255), (unsigned)(v & 255));
+			snprintf(a, sizeof(a), "%s", cc_of(&db[0], text));
+			cr_expect_str_eq(a, cc_of(&db[1], text), "%s", text);
+		}
+	}
+	cr_expect_eq(db[0].n4, db[1].n4);
+	geo_release(&db[0]);
+	geo_release(&db[1]);
+	unlink(path[0]);
+	unlink(path[1]);
+}
