@@ -1129,6 +1129,52 @@ syslog_rest(struct cur *c, struct envelope *env)
 	return tag_and_msg(c, env, hostless);
 }
 
+/*
+ * common_rest - after bsd_stamp(), the rest of the common line: one
+ * space, a host with none of " :[(<", one space, a tag of name bytes,
+ * then "[PID]:" or ":", and the message after one optional space.
+ * Exactly what syslog_rest() makes of such a line; false, with c and env
+ * untouched, for any other shape.
+ */
+static bool
+common_rest(struct cur *c, struct envelope *env)
+{
+	const char *h = c->p + 1, *e = c->e, *p, *t, *d = NULL;
+
+	if (h == e || *h == '<')
+		return false;
+	p = find_any4(h, e, ' ', ':', '[', '(');
+	if (p == h || p == e || *p != ' ')
+		return false;
+	t = ++p;
+	while (p < e && name_char[(unsigned char)*p])
+		p++;
+	if (p == t || p == e)
+		return false;
+	if (*p == '[') {
+		d = ++p;
+		while (p < e && is_digit((unsigned char)*p))
+			p++;
+		if (p == d || p - d > PID_DIGITS_MAX || e - p < 2 ||
+		    p[0] != ']' || p[1] != ':')
+			return false;
+		env->pid = span_make(d, (size_t)(p - d));
+		env->tag = span_make(t, (size_t)(d - 1 - t));
+		p += 2;
+	} else if (*p == ':') {
+		env->tag = span_make(t, (size_t)(p - t));
+		p++;
+	} else
+		return false;
+	if (p < e && *p == ' ')
+		p++;
+	env->host = span_make(h, (size_t)(t - 1 - h));
+	env->msg = span_make(p, (size_t)(e - p));
+	strip_solaris_id(&env->msg);
+	c->p = e;
+	return true;
+}
+
 /* syslog_line - "TIMESTAMP [<fac.lvl>] [HOST] TAG[PID]: MSG". */
 static bool
 syslog_line(struct cur *c, struct envelope *env)
@@ -1406,7 +1452,7 @@ parse(const char *line, size_t len, struct envelope *env, const char **why,
 	 * the same line takes the same way through the general steps.
 	 */
 	if (fast && bsd_stamp(&c, &env->t)) {
-		if (syslog_rest(&c, env))
+		if (common_rest(&c, env) || syslog_rest(&c, env))
 			return ENV_OK;
 		c = (struct cur){ line, c.e, NULL };
 		memset(env, 0, offsetof(struct envelope, text));

@@ -1086,8 +1086,8 @@ Test(envelope, shortcut_agrees_on_real_lines)
 
 /*
  * Near misses of the common shape: each base line with every byte of its
- * first 24 replaced by each of a set of bytes that matter to some form,
- * and cut at every length.
+ * first 48 (stamp, host, tag and pid) replaced by each of a set of bytes
+ * that matter to some form, and cut at every length.
  */
 Test(envelope, shortcut_agrees_on_near_misses)
 {
@@ -1100,8 +1100,14 @@ Test(envelope, shortcut_agrees_on_near_misses)
 		"Oct 10 10:10:10 <mail.info> h postfix/smtpd[1]: x",
 		"Nov 11 11:11:11 pop3-login: Login: user=<u>",
 		"Mar  1 00:00:00 h auth(u,1.2.3.4)<s>: unknown user",
+		"May  5 05:05:05 h postfix/smtpd[12345678901]: long pid",
+		"Jun  6 06:06:06 h sendmail[77] no colon after the pid",
+		"Jul  7 07:07:07 h postfix/smtpd[7]: [ID 123 mail.info] m",
+		"Aug  8 08:08:08 h cyrus/pop3[4297]:msg without a space",
+		"Aug  8 08:08:08 h x:",
+		"Dec 24 12:00:00 2001:db8::1 postfix/smtpd[1]: v6 host",
 	};
-	static const char subst[] = " 0139:.UG<[(-\r\t\0aDz\xff";
+	static const char subst[] = " 0139:.UG<[(-\r\t\0aDz\xff]>/_";
 	char line[128];
 	size_t i, k, s, n, len;
 
@@ -1109,7 +1115,7 @@ Test(envelope, shortcut_agrees_on_near_misses)
 		len = strlen(base[i]);
 		for (n = 0; n <= len; n++)
 			cr_expect(agree(base[i], n), "%.*s", (int)n, base[i]);
-		for (k = 0; k < 24 && k < len; k++)
+		for (k = 0; k < 48 && k < len; k++)
 			for (s = 0; s < sizeof(subst) - 1 + 1; s++) {
 				memcpy(line, base[i], len);
 				line[k] = subst[s];
