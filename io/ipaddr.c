@@ -91,15 +91,19 @@ parse_v6(struct span s, uint8_t out[16])
 	}
 	tok = i;
 	while (i < s.len) {
-		unsigned char c = (unsigned char)s.p[i++];
+		size_t g = i;
+		char c;
 
-		if ((d = hexv1[c]) != 0) {
-			if (digits == 4)
-				return false;
+		/* A group's hex digits in one go; more than four fail. */
+		for (val = 0; g < s.len && (d = hexv1[(unsigned char)s.p[g]]);
+		    g++)
 			val = val << 4 | (d - 1);
-			digits++;
-			continue;
-		}
+		if ((digits = (unsigned)(g - i)) > 4)
+			return false;
+		i = g;
+		if (i == s.len)
+			break;
+		c = s.p[i++];
 		if (c == ':') {
 			tok = i;
 			if (digits == 0) {
@@ -113,7 +117,6 @@ parse_v6(struct span s, uint8_t out[16])
 			tmp[tp++] = (uint8_t)(val >> 8);
 			tmp[tp++] = (uint8_t)val;
 			digits = 0;
-			val = 0;
 			continue;
 		}
 		if (c == '.' && tp + 4 <= 16 &&
