@@ -19,15 +19,24 @@ struct qid_slot {
 	uint32_t	dom[DOMS_KEPT];	/* hashes of recipient domains seen */
 };
 
-static const char *const freemail[] = {
-	"163.com", "126.com", "aol.com", "gmail.com", "gmx.com", "gmx.de",
-	"gmx.net", "googlemail.com", "hotmail.com", "hotmail.co.uk",
-	"hotmail.de", "hotmail.fr", "icloud.com", "live.com", "mail.com",
-	"mail.ru", "me.com", "msn.com", "outlook.com", "outlook.de",
-	"protonmail.com", "qq.com", "rambler.ru", "sina.com", "t-online.de",
-	"web.de", "yahoo.co.jp", "yahoo.co.uk", "yahoo.com", "yahoo.de",
-	"yahoo.fr", "yandex.com", "yandex.ru", "ymail.com",
+#define FM(s)	{ s, sizeof(s) - 1 }
+
+static const struct {
+	const char	*name;
+	size_t		 len;
+} freemail[] = {
+	FM("163.com"), FM("126.com"), FM("aol.com"), FM("gmail.com"),
+	FM("gmx.com"), FM("gmx.de"), FM("gmx.net"), FM("googlemail.com"),
+	FM("hotmail.com"), FM("hotmail.co.uk"), FM("hotmail.de"),
+	FM("hotmail.fr"), FM("icloud.com"), FM("live.com"), FM("mail.com"),
+	FM("mail.ru"), FM("me.com"), FM("msn.com"), FM("outlook.com"),
+	FM("outlook.de"), FM("protonmail.com"), FM("qq.com"),
+	FM("rambler.ru"), FM("sina.com"), FM("t-online.de"), FM("web.de"),
+	FM("yahoo.co.jp"), FM("yahoo.co.uk"), FM("yahoo.com"), FM("yahoo.de"),
+	FM("yahoo.fr"), FM("yandex.com"), FM("yandex.ru"), FM("ymail.com"),
 };
+
+#undef FM
 
 bool
 freemail_domain(struct span d)
@@ -35,8 +44,8 @@ freemail_domain(struct span d)
 	size_t i;
 
 	for (i = 0; i < sizeof(freemail) / sizeof(freemail[0]); i++)
-		if (d.len == strlen(freemail[i]) &&
-		    strncasecmp(d.p, freemail[i], d.len) == 0)
+		if (d.len == freemail[i].len &&
+		    strncasecmp(d.p, freemail[i].name, d.len) == 0)
 			return true;
 	return false;
 }

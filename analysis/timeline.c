@@ -41,6 +41,8 @@ struct loader {
 	uint16_t	 file_idx;
 	uint8_t		 last_host;
 	uint8_t		 last_svc;
+	size_t		 last_host_len;	/* bytes of the name last_host */
+	size_t		 last_svc_len;
 };
 
 /* name_index - index of name in a small table, adding it if new. */
@@ -62,18 +64,22 @@ name_index(struct timeline *tl, const char **tbl, unsigned *n,
 	return (uint8_t)(*n)++;
 }
 
-/* cached_index - name_index with a one-entry cache (most lines repeat). */
+/*
+ * cached_index - name_index with a one-entry cache (most lines repeat).
+ * *last_len is the length of the name that *last was last given for: the
+ * table holds that many bytes of it, NULs included ("other" matches no
+ * name).
+ */
 static uint8_t
 cached_index(struct timeline *tl, const char **tbl, unsigned *n,
-    uint8_t *last, const char *p, size_t len)
+    uint8_t *last, size_t *last_len, const char *p, size_t len)
 {
-	const char *s = tbl[*last];
-
 	if (p == NULL)		/* an absent host is an empty span */
 		p = "";
-	if (*n > 0 && s != NULL && strncmp(s, p, len) == 0 && s[len] == '\0')
+	if (*n > 0 && *last_len == len && memcmp(tbl[*last], p, len) == 0)
 		return *last;
 	*last = name_index(tl, tbl, n, p, len);
+	*last_len = *last == TL_MAX_NAMES ? SIZE_MAX : len;
 	return *last;
 }
 
@@ -413,7 +419,7 @@ on_event(const struct scan_event *se, void *arg)
 	}
 	memset(&e, 0, sizeof(e));
 	e.host = cached_index(tl, tl->hosts, &tl->nhosts, &ld->last_host,
-	    se->env->host.p, se->env->host.len);
+	    &ld->last_host_len, se->env->host.p, se->env->host.len);
 	e.when = (uint32_t)se->when;
 	if (kept(ev->kind)) {
 		e.source = file_index(ld, se->file);
@@ -424,7 +430,8 @@ on_event(const struct scan_event *se, void *arg)
 		    (uint32_t)se->line;
 		e.kind = (uint8_t)ev->kind;
 		e.service = cached_index(tl, tl->services, &tl->nservices,
-		    &ld->last_svc, se->service, strlen(se->service));
+		    &ld->last_svc, &ld->last_svc_len, se->service,
+		    strlen(se->service));
 		e.flags = store_flags(ev, mta);
 		if (ev->kind != EV_DNSBL)
 			note_name(tl, e.ip, ev->client_name);

@@ -175,9 +175,13 @@ value_end(struct span s, size_t off, const char *stops)
 	size_t i, lim;
 
 	lim = off + VALUE_MAX < s.len ? off + VALUE_MAX : s.len;
-	for (i = off; i < lim; i++)
-		if (strchr(stops, s.p[i]) != NULL && s.p[i] != '\0')
-			return i;
+	for (i = off; i < lim; i++) {
+		const char *k;
+
+		for (k = stops; *k != '\0'; k++)
+			if (s.p[i] == *k)
+				return i;
+	}
 	return lim;
 }
 
@@ -199,6 +203,9 @@ strip_level(struct span *s)
 {
 	size_t i, n;
 
+	/* Most messages start with a process name, in lower case. */
+	if (s->len == 0 || s->p[0] < 'A' || s->p[0] > 'Z')
+		return LV_NONE;
 	for (i = 0; i < NITEMS(levels); i++) {
 		n = strlen(levels[i].word);
 		if (span_starts(*s, levels[i].word) && starts_at(*s, n, ": ")) {
