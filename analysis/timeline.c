@@ -41,7 +41,7 @@ struct loader {
 	uint16_t	 file_idx;
 	uint8_t		 last_host;
 	uint8_t		 last_svc;
-	size_t		 last_host_len;	/* bytes of the name last_host */
+	size_t		 last_host_len;	/* its name's length */
 	size_t		 last_svc_len;
 };
 

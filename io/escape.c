@@ -135,7 +135,7 @@ plain_run(const unsigned char *p, const unsigned char *e)
 		uint64_t w, x, y, m;
 
 		memcpy(&w, p, sizeof(w));
-		m = w | ((w - ones * 0x20) & ~w);	/* high bit, or < 0x20 */
+		m = w | ((w - ones * 0x20) & ~w);	/* >= 0x80 or < 0x20 */
 		x = w ^ (ones * 0x7f);
 		y = w ^ (ones * '\\');
 		m |= ((x - ones) & ~x) | ((y - ones) & ~y);
