@@ -542,23 +542,24 @@ dec_field(const char **pp, const char *e, uint32_t *out)
 
 /*
  * plain_v4_line - Tor's IPv4 country line as it nearly always is,
- * "16777216,16777471,AU": two decimal IPv4 ends in order and an upper-case
- * code other than ZZ, nothing else.  Stored as the general steps would
- * store it; any other line (spaces, quotes, other codes, a bad range) is
- * left to them, which also say what is wrong.
+ * "16777216,16777471,AU": two decimal IPv4 ends in order and a two-byte
+ * code that parse_cc() takes (a country, or one of the unknown codes).
+ * Stored and counted as the general steps would; any other line (spaces,
+ * quotes, a bad code, a bad range) is left to them, which also say what
+ * is wrong.  True when it took the line, its status in *st.
  */
 static bool
-plain_v4_line(struct load *ld, struct span line)
+plain_v4_line(struct load *ld, struct span line, enum line_status *st)
 {
 	const char *p = line.p, *e = line.p + line.len;
-	uint32_t lo, hi;
+	uint32_t lo, hi, cc = 0;
 
 	if (!dec_field(&p, e, &lo) || !dec_field(&p, e, &hi) || lo > hi ||
-	    e - p != 2 || p[0] < 'A' || p[0] > 'Z' || p[1] < 'A' ||
-	    p[1] > 'Z' || (p[0] == 'Z' && p[1] == 'Z'))
+	    e - p != 2 ||
+	    (*st = parse_cc(ld, span_make(p, 2), &cc)) == LINE_BAD)
 		return false;
-	store4(ld->db, lo, hi,
-	    (uint32_t)(unsigned char)p[0] << 8 | (unsigned char)p[1], 0);
+	if (*st == LINE_OK)
+		store4(ld->db, lo, hi, cc, 0);
 	ld->seen_data = true;
 	return true;
 }
@@ -572,8 +573,8 @@ parse_line(struct load *ld, struct span line)
 	enum line_status st;
 	int n;
 
-	if (ld->db->kind == GEO_COUNTRY && plain_v4_line(ld, line))
-		return LINE_OK;
+	if (ld->db->kind == GEO_COUNTRY && plain_v4_line(ld, line, &st))
+		return st;
 	line = trim(line);
 	if (line.len == 0 || line.p[0] == '#')
 		return LINE_IGNORE;

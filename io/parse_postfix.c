@@ -988,21 +988,6 @@ parse_daemon(const struct daemon *d, size_t sep, const struct envelope *env,
 	return PARSE_OK;
 }
 
-/* parse_postfix - one Postfix line to at most one event. */
-enum parse_status
-parse_postfix(const struct envelope *env, struct raw_event *ev,
-    const char **why)
-{
-	const struct daemon *d;
-	size_t sep;
-
-	if ((d = find_daemon(env->tag, &sep)) == NULL) {
-		raw_event_clear(ev);
-		return PARSE_IGNORE;
-	}
-	return parse_daemon(d, sep, env, ev, why);
-}
-
 /* parse_postfix_try - see io/parse_postfix.h. */
 bool
 parse_postfix_try(const struct envelope *env, struct raw_event *ev,
@@ -1015,6 +1000,19 @@ parse_postfix_try(const struct envelope *env, struct raw_event *ev,
 		return false;
 	*st = parse_daemon(d, sep, env, ev, why);
 	return true;
+}
+
+/* parse_postfix - one Postfix line to at most one event. */
+enum parse_status
+parse_postfix(const struct envelope *env, struct raw_event *ev,
+    const char **why)
+{
+	enum parse_status st;
+
+	if (parse_postfix_try(env, ev, why, &st))
+		return st;
+	raw_event_clear(ev);
+	return PARSE_IGNORE;
 }
 
 /*
