@@ -829,7 +829,10 @@ single_run(struct run *rn, int jobs)
 	size_t pos;
 	int rc = 0;
 
-	/* -j N: N parse workers, besides this thread and the inflater. */
+	/*
+	 * -j N: N parse workers, besides this thread, the dispatcher and
+	 * the inflater.
+	 */
 	scan_read_start(&rd, rn->l, jobs > 1 ? (size_t)jobs : 0, jobs > 1,
 	    rn->o->batch_lines);
 	while (rc == 0 && (c = scan_read_next(&rd)) != NULL) {

@@ -3,19 +3,22 @@
  * envelopes -> parsed events, as records (analysis/scan_rec.h).
  *
  * Nothing here needs the year or the caller: that is stage two's
- * (analysis/scan.c).  With -j above 1 this stage runs on worker threads:
- * the one holding the dispatch copies the next batch of lines out of the
- * reader (the dispatcher's state in struct scan_reader is only its), and
- * each parses the batch it filled with a state of its own (struct
- * pstate).  Every message is left to stage two, except the reader's one
- * warning about a damaged file, which is deferred to the file's end.
+ * (analysis/scan.c).  With -j above 1 this stage runs on threads of its
+ * own: the dispatcher copies batch after batch of lines out of the reader
+ * (the dispatcher's state in struct scan_reader is only its), and the
+ * workers parse them, each with a state of its own (struct pstate).
+ * Every message is left to stage two, except the reader's one warning
+ * about a damaged file, which is deferred to the file's end.
  */
 #include "analysis/scan_rec.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/intern.h"
 #include "io/bigmem.h"
@@ -692,14 +695,43 @@ fill(struct scan_reader *w, struct rec_batch *b)
 	return true;
 }
 
-/* --- the workers ---------------------------------------------------- */
+/* --- the threads --------------------------------------------------- */
 
 /*
- * work - a worker: when the next batch's slot is free and no one is
- * filling, fill it (the dispatch), then parse it; else sleep.
+ * The stages that run in one thread each (the inflater of a file, io/
+ * reader.c; the dispatcher; stage two) bound the speed of a run, and the
+ * workers need only keep up with them.  A fair scheduler gives every
+ * runnable thread its share of a core, so on two cores the one-thread
+ * stages got about half a core each while the workers parsed ahead, and
+ * the workers then waited for text.  The workers therefore run at a lower
+ * priority: WORKER_NICE above the thread's nice value, at most 19.
+ * Raising one's own nice value needs no privilege; where it fails,
+ * nothing else changes.
+ */
+#define WORKER_NICE	10
+
+static void
+lower_priority(void)
+{
+#ifdef __linux__
+	id_t self = (id_t)gettid();	/* Linux: a thread's own nice value */
+	int now;
+
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, self);
+	if (now == -1 && errno != 0)
+		return;
+	(void)setpriority(PRIO_PROCESS, self,
+	    now + WORKER_NICE > 19 ? 19 : now + WORKER_NICE);
+#endif
+}
+
+/*
+ * dispatcher - fill the batches in turn, each when stage two has given
+ * its slot back.
  */
 static void *
-work(void *arg)
+dispatcher(void *arg)
 {
 	struct scan_reader *w = arg;
 	struct rec_batch *b;
@@ -708,21 +740,16 @@ work(void *arg)
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		b = &w->slot[w->filled % w->nslot];
-		if (w->dispatching || w->input_done ||
-		    b->state != BATCH_FREE) {
-			if (w->input_done)
-				break;
-			w->idle++;
-			pthread_cond_wait(&w->cv_work, &w->mu);
-			w->idle--;
+		if (b->state != BATCH_FREE) {
+			w->d_wait = true;
+			pthread_cond_wait(&w->cv_disp, &w->mu);
+			w->d_wait = false;
 			continue;
 		}
-		w->dispatching = true;
 		b->state = BATCH_FILLING;
 		pthread_mutex_unlock(&w->mu);
 		got = fill(w, b);
 		pthread_mutex_lock(&w->mu);
-		w->dispatching = false;
 		if (!got) {
 			b->state = BATCH_FREE;
 			w->input_done = true;
@@ -731,12 +758,35 @@ work(void *arg)
 				pthread_cond_signal(&w->cv_cons);
 			break;
 		}
-		b->state = BATCH_PARSING;
+		b->state = BATCH_FILLED;
 		w->filled++;
-		/* Another worker may fill the next batch meanwhile. */
-		if (w->idle > 0 &&
-		    w->slot[w->filled % w->nslot].state == BATCH_FREE)
+		if (w->idle > 0)
 			pthread_cond_signal(&w->cv_work);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* work - a worker: parse the filled batches, the oldest first. */
+static void *
+work(void *arg)
+{
+	struct scan_reader *w = arg;
+	struct rec_batch *b;
+
+	lower_priority();
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		if (w->taken == w->filled) {
+			if (w->input_done)
+				break;
+			w->idle++;
+			pthread_cond_wait(&w->cv_work, &w->mu);
+			w->idle--;
+			continue;
+		}
+		b = &w->slot[w->taken++ % w->nslot];
+		b->state = BATCH_PARSING;
 		pthread_mutex_unlock(&w->mu);
 		parse_batch(b);
 		pthread_mutex_lock(&w->mu);
@@ -746,6 +796,21 @@ work(void *arg)
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
+}
+
+/* stop_threads - the workers told to stop, and gone. */
+static void
+stop_threads(struct scan_reader *w)
+{
+	size_t i;
+
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_broadcast(&w->cv_work);
+	pthread_cond_broadcast(&w->cv_disp);
+	pthread_mutex_unlock(&w->mu);
+	for (i = 0; i < w->nworkers; i++)
+		pthread_join(w->thr[i], NULL);
 }
 
 /* batch_limits - the size of a batch, in place or for workers. */
@@ -771,7 +836,10 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 	if (workers > SCAN_MAX_WORKERS)
 		workers = SCAN_MAX_WORKERS;
 	batch_limits(w, workers > 0, batch_lines);
-	/* Each worker's batch, one for stage two, one being filled. */
+	/*
+	 * Each worker's batch and one more, parsed or waiting for a worker;
+	 * one for stage two; one being filled.
+	 */
 	w->nslot = workers > 0 ? 2 * workers + 2 : 1;
 	w->slot = xcalloc(w->nslot, sizeof(*w->slot));
 	for (i = 0; i < w->nslot; i++) {
@@ -783,6 +851,8 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 		return;
 	if (pthread_cond_init(&w->cv_work, NULL) != 0)
 		goto no_cv_work;
+	if (pthread_cond_init(&w->cv_disp, NULL) != 0)
+		goto no_cv_disp;
 	if (pthread_cond_init(&w->cv_cons, NULL) != 0)
 		goto no_cv_cons;
 	w->thr = xcalloc(workers, sizeof(*w->thr));
@@ -790,14 +860,19 @@ scan_read_start(struct scan_reader *w, const struct source_list *l,
 		if (pthread_create(&w->thr[i], NULL, work, w) != 0)
 			break;
 	w->nworkers = i;
-	if (i > 0)
+	if (i > 0 && pthread_create(&w->disp, NULL, dispatcher, w) == 0)
 		return;
-	/* Not one thread: in place, as with -j1. */
+	/* Not a worker or no dispatcher: in place, as with -j1. */
+	stop_threads(w);
+	w->nworkers = 0;
+	w->stop = false;
 	batch_limits(w, false, batch_lines);
 	free(w->thr);
 	w->thr = NULL;
 	pthread_cond_destroy(&w->cv_cons);
 no_cv_cons:
+	pthread_cond_destroy(&w->cv_disp);
+no_cv_disp:
 	pthread_cond_destroy(&w->cv_work);
 no_cv_work:
 	pthread_mutex_destroy(&w->mu);
@@ -843,9 +918,8 @@ scan_read_done(struct scan_reader *w, struct rec_chunk *c)
 	pthread_mutex_lock(&w->mu);
 	b->state = BATCH_FREE;
 	w->consumed++;
-	if (w->idle > 0 && !w->dispatching &&
-	    w->slot[w->filled % w->nslot].state == BATCH_FREE)
-		pthread_cond_signal(&w->cv_work);
+	if (w->d_wait)
+		pthread_cond_signal(&w->cv_disp);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -855,14 +929,11 @@ scan_read_stop(struct scan_reader *w)
 	size_t i;
 
 	if (w->nworkers > 0) {
-		pthread_mutex_lock(&w->mu);
-		w->stop = true;
-		pthread_cond_broadcast(&w->cv_work);
-		pthread_mutex_unlock(&w->mu);
-		for (i = 0; i < w->nworkers; i++)
-			pthread_join(w->thr[i], NULL);
+		stop_threads(w);
+		pthread_join(w->disp, NULL);
 		free(w->thr);
 		pthread_cond_destroy(&w->cv_cons);
+		pthread_cond_destroy(&w->cv_disp);
 		pthread_cond_destroy(&w->cv_work);
 		pthread_mutex_destroy(&w->mu);
 	}

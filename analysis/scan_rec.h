@@ -111,8 +111,8 @@ struct rec_span {
 
 /*
  * A batch: the lines of one stretch of one file, up to a number of bytes
- * or lines, copied out of the reader by whichever worker holds the
- * dispatch, then parsed into records by a worker.  Batches are numbered
+ * or lines, copied out of the reader by the dispatcher, then parsed into
+ * records by a worker.  Batches are numbered
  * in file order and stage two takes them in that order, so the records,
  * and the output, are the same whatever worker parsed them and however
  * many there are.  Batches handed between threads are larger than those
@@ -136,6 +136,7 @@ struct rec_chunk {
 enum batch_state {
 	BATCH_FREE,		/* stage two gave it back */
 	BATCH_FILLING,		/* the dispatcher copies lines into it */
+	BATCH_FILLED,		/* for a worker to parse */
 	BATCH_PARSING,		/* a worker makes its records */
 	BATCH_READY,		/* for stage two */
 };
@@ -162,31 +163,35 @@ struct rec_batch {
 };
 
 /*
- * The first stage.  With workers, scan_read_start() starts that many
- * threads, which take turns filling batches and each parse the batch they
- * filled; otherwise scan_read_next() fills and parses one batch in place.
+ * The first stage.  With workers, scan_read_start() starts a dispatcher
+ * thread, which fills the batches in turn, and that many workers, which
+ * parse them; otherwise scan_read_next() fills and parses one batch in
+ * place.
  */
 struct scan_reader {
 	const struct source_list *files;
 	bool		 prefetch;	/* reader_prefetch() each file */
 	size_t		 nworkers;	/* 0: in place */
 	pthread_t	*thr;
+	pthread_t	 disp;		/* the dispatcher */
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv_work;	/* a worker may go on */
+	pthread_cond_t	 cv_disp;	/* the dispatcher may go on */
 	pthread_cond_t	 cv_cons;	/* stage two may go on */
 	bool		 stop;
 	size_t		 idle;		/* workers asleep */
+	bool		 d_wait;	/* the dispatcher asleep */
 	bool		 c_wait;	/* stage two asleep */
 
 	struct rec_batch *slot;		/* batch k is slot[k % nslot] */
 	size_t		 nslot;
 	uint64_t	 filled;	/* batches handed to parsing */
+	uint64_t	 taken;		/* batches a worker took */
 	uint64_t	 consumed;	/* batches given back */
-	bool		 dispatching;	/* a worker is filling a batch */
 	bool		 input_done;	/* every file was read */
 	size_t		 batch_text, batch_lines;	/* a batch at most */
 
-	/* the dispatcher's state: only the worker filling a batch uses it */
+	/* the dispatcher's state: only the thread filling batches uses it */
 	size_t		 next_file;
 	struct reader	*rd;
 	uint64_t	 lines;		/* of the current file */

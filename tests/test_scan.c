@@ -3,8 +3,13 @@
  * lines in rotated sets, repeat records, the time window.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +17,7 @@
 #include <zlib.h>
 
 #include "analysis/scan.h"
+#include "analysis/scan_rec.h"
 #include "io/diag.h"
 #include "tests/testutil.h"
 
@@ -392,4 +398,110 @@ Test(scan, repeats_across_batches)
 		cr_expect_eq(st.skipped, 0);
 	}
 	sbuf_release(&err);
+}
+
+/* The nice values of the process's threads, at the first event. */
+struct nices {
+	int	main;		/* the thread that gets the events */
+	int	base;		/* the process's before the scan */
+	int	lowered;	/* threads at base + 10 */
+	int	seen;		/* threads read */
+	bool	done;
+};
+
+/* nice_of - field 19 of /proc/self/task/TID/stat; 99 if unreadable. */
+static int
+nice_of(const char *tid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	int k, v = 99;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/stat", tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return v;
+	if (fgets(buf, sizeof(buf), f) != NULL &&
+	    (p = strrchr(buf, ')')) != NULL) {
+		/* After "pid (comm)": state is field 3, nice field 19. */
+		for (k = 3, p += 2; k < 19 && p != NULL; k++)
+			if ((p = strchr(p, ' ')) != NULL)
+				p++;
+		if (p != NULL)
+			v = atoi(p);
+	}
+	fclose(f);
+	return v;
+}
+
+/* read_nices - the nice values of the process's threads, now. */
+static void
+read_nices(struct nices *n)
+{
+	struct dirent *d;
+	char self[32];
+	DIR *dir;
+
+	snprintf(self, sizeof(self), "%ld", (long)gettid());
+	n->main = nice_of(self);
+	if ((dir = opendir("/proc/self/task")) == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		n->seen++;
+		if (nice_of(d->d_name) == n->base + 10)
+			n->lowered++;
+	}
+	closedir(dir);
+	n->done = true;
+}
+
+/*
+ * With workers, the parse workers run at a lower priority than the
+ * threads of the one-thread stages (analysis/scan_read.c); the thread
+ * that gets the events keeps the process's.
+ */
+Test(scan, workers_run_at_lower_priority)
+{
+	struct source_list l;
+	struct scan_reader rd;
+	struct rec_chunk *c;
+	struct sbuf err = SBUF_INIT;
+	struct nices n;
+	char *args[] = { dir };
+	char buf[8192] = "";
+	int k;
+
+	if (access("/proc/self/task", R_OK) != 0)
+		cr_skip_test("no /proc/self/task to read nice values from");
+	for (k = 0; k < 40; k++)
+		fail_line(buf, sizeof(buf), "Jan  6 10:00:00", 100 + k, k);
+	write_file("maillog-20240106", buf, 0);
+	memset(&n, 0, sizeof(n));
+	errno = 0;
+	n.base = getpriority(PRIO_PROCESS, 0);
+	cr_assert(n.base != -1 || errno == 0);
+	if (n.base > 9)
+		cr_skip_test("at nice %d: no room for 10 more", n.base);
+	memset(&l, 0, sizeof(l));
+	cr_assert_eq(source_collect(args, 1, &l, &err), 0, "%s", err.buf);
+	/*
+	 * Batches of a line: the dispatcher and the workers wait for stage
+	 * two to take the first, which its worker parsed after it lowered
+	 * itself.
+	 */
+	scan_read_start(&rd, &l, 2, true, 1);
+	cr_assert_not_null(c = scan_read_next(&rd));
+	read_nices(&n);
+	scan_read_done(&rd, c);
+	scan_read_stop(&rd);
+	source_list_release(&l);
+	sbuf_release(&err);
+	cr_assert(n.done, "/proc/self/task unreadable");
+	cr_expect_eq(n.main, n.base, "stage two's thread at nice %d, process %d",
+	    n.main, n.base);
+	/* This thread, the file's inflater, the dispatcher, two workers. */
+	cr_expect(n.seen >= 4, "%d threads", n.seen);
+	cr_expect(n.lowered >= 1 && n.lowered <= 2,
+	    "%d of %d threads at nice %d", n.lowered, n.seen, n.base + 10);
 }
