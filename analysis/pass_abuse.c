@@ -373,9 +373,11 @@ login_addresses(const struct ctx *c, struct acct *ac, const uint32_t *v,
 	size_t k, m = 0;
 
 	ac->ok_ip = xreallocarray(NULL, n + 1, sizeof(*ac->ok_ip));
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
+		tl_prefetch(c->tl->ev, v, k, n);
 		if (is_success(&c->tl->ev[v[k]]))
 			ac->ok_ip[m++] = c->tl->ev[v[k]].ip;
+	}
 	qsort(ac->ok_ip, m, sizeof(*ac->ok_ip), cmp_u32);
 	ac->nok = 0;
 	for (k = 0; k < m; k++)
@@ -396,6 +398,8 @@ walk_account(struct ctx *c, uint32_t a, struct acct *ac)
 		const struct event *e = &tl->ev[v[k]];
 		struct net *nt;
 		uint32_t day = e->when / DAY;
+
+		tl_prefetch(tl->ev, v, k, n);
 
 		if (trusted(c, e->ip))
 			continue;
@@ -803,6 +807,8 @@ home_country(struct ctx *c)
 			const char *cc;
 			unsigned key;
 
+			tl_prefetch(tl->ev, v, i, n);
+
 			if (!is_success(e))
 				continue;
 			cc = c->origin[e->ip].cc;
@@ -860,6 +866,7 @@ fail_accounts(struct ctx *c)
 		for (k = 0; k < n; k++) {
 			const struct event *e = &tl->ev[v[k]];
 
+			tl_prefetch(tl->ev, v, k, n);
 			if (e->account == 0)
 				continue;
 			if (event_counts_as_failure(e) &&

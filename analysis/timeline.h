@@ -59,6 +59,18 @@ struct event {
 };
 _Static_assert(sizeof(struct event) == 24, "event record grew");
 
+/*
+ * tl_prefetch - start loading the event TL_AHEAD places further on in a
+ * run of n indices (by account, by address) while this one is worked on:
+ * the runs jump across the whole array, and the passes that walk them
+ * otherwise wait on a cache miss for nearly every event.
+ */
+#define TL_AHEAD	16
+#define tl_prefetch(ev, v, k, n) do {					\
+	if ((k) + TL_AHEAD < (n))					\
+		__builtin_prefetch(&(ev)[(v)[(k) + TL_AHEAD]]);		\
+} while (0)
+
 #define TL_MAX_NAMES	255	/* services, hosts: index 255 = "other" */
 
 struct timeline {
