@@ -357,12 +357,45 @@ count_ip(struct ctx *c, uint32_t account, uint32_t ip, bool home)
 		c->novel_accts[ip] += c->novel_accts[ip] < UINT16_MAX;
 }
 
-static int
-cmp_u32(const void *a, const void *b)
+/*
+ * sort_u32 - v[0..n) in ascending order.  qsort(3) with a compare
+ * callback took a tenth of the verdicts' first step on the accounts with
+ * many logins; a radix sort of 11-bit digits (three passes through tmp,
+ * of n words) does not compare at all.  Short runs go by insertion.
+ */
+static void
+sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t *from = v, *to = tmp, *t, x;
+	size_t cnt[2048], i, j, sum;
+	unsigned shift;
 
-	return x < y ? -1 : x > y;
+	if (n < 48) {
+		for (i = 1; i < n; i++) {
+			x = v[i];
+			for (j = i; j > 0 && v[j - 1] > x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	for (shift = 0; shift < 32; shift += 11) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(from[i] >> shift) & 2047]++;
+		for (i = 0, sum = 0; i < 2048; i++) {
+			j = cnt[i];
+			cnt[i] = sum;
+			sum += j;
+		}
+		for (i = 0; i < n; i++)
+			to[cnt[(from[i] >> shift) & 2047]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	/* Three passes: the sorted words are in tmp. */
+	memcpy(v, from, n * sizeof(*v));
 }
 
 /* login_addresses - the sorted addresses the account logged in from. */
@@ -371,6 +404,7 @@ login_addresses(const struct ctx *c, struct acct *ac, const uint32_t *v,
     size_t n)
 {
 	size_t k, m = 0;
+	uint32_t *tmp;
 
 	ac->ok_ip = xreallocarray(NULL, n + 1, sizeof(*ac->ok_ip));
 	for (k = 0; k < n; k++) {
@@ -378,7 +412,9 @@ login_addresses(const struct ctx *c, struct acct *ac, const uint32_t *v,
 		if (is_success(&c->tl->ev[v[k]]))
 			ac->ok_ip[m++] = c->tl->ev[v[k]].ip;
 	}
-	qsort(ac->ok_ip, m, sizeof(*ac->ok_ip), cmp_u32);
+	tmp = m < 48 ? NULL : xreallocarray(NULL, m, sizeof(*tmp));
+	sort_u32(ac->ok_ip, m, tmp);
+	free(tmp);
 	ac->nok = 0;
 	for (k = 0; k < m; k++)
 		if (ac->nok == 0 || ac->ok_ip[ac->nok - 1] != ac->ok_ip[k])
