@@ -621,6 +621,7 @@ attribute_ip(struct timeline *tl, const uint32_t *v, size_t n, uint8_t *used)
 		struct event *p = &tl->ev[v[i]];
 		ptrdiff_t j;
 
+		tl_prefetch(tl->ev, v, i, n);
 		if (!is_postfix_failure(p))
 			continue;
 		while (lo < n && (int64_t)p->when -
