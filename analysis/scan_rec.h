@@ -112,12 +112,12 @@ struct rec_span {
 /*
  * A batch: the lines of one stretch of one file, up to a number of bytes
  * or lines, copied out of the reader by the dispatcher, then parsed into
- * records by a worker.  Batches are numbered
- * in file order and stage two takes them in that order, so the records,
- * and the output, are the same whatever worker parsed them and however
- * many there are.  Batches handed between threads are larger than those
- * parsed in place: fewer hand-overs (a thread woken on the other core
- * for each), against text and records that stay in cache with -j1.
+ * records by a worker.  Batches are numbered in file order and stage two
+ * takes them in that order, so the records, and the output, are the same
+ * whatever worker parsed them and however many there are.  Batches
+ * handed between threads are larger than those parsed in place: fewer
+ * hand-overs (a thread woken on the other core for each), against text
+ * and records that stay in cache with -j1.
  */
 #define BATCH_TEXT	(1024 * 1024)	/* with workers */
 #define BATCH_LINES	16384
