@@ -360,17 +360,19 @@ count_ip(struct ctx *c, uint32_t account, uint32_t ip, bool home)
 /*
  * sort_u32 - v[0..n) in ascending order.  qsort(3) with a compare
  * callback took a tenth of the verdicts' first step on the accounts with
- * many logins; a radix sort of 11-bit digits (three passes through tmp,
- * of n words) does not compare at all.  Short runs go by insertion.
+ * many logins; a radix sort of 11-bit digits (three passes through a
+ * copy of n words) does not compare at all.  Short runs go by insertion.
  */
+#define SORT_RADIX_MIN	48
+
 static void
-sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
+sort_u32(uint32_t *v, size_t n)
 {
-	uint32_t *from = v, *to = tmp, *t, x;
+	uint32_t *tmp, *from = v, *to, *t, x;
 	size_t cnt[2048], i, j, sum;
 	unsigned shift;
 
-	if (n < 48) {
+	if (n < SORT_RADIX_MIN) {
 		for (i = 1; i < n; i++) {
 			x = v[i];
 			for (j = i; j > 0 && v[j - 1] > x; j--)
@@ -379,6 +381,7 @@ sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
 		}
 		return;
 	}
+	to = tmp = xreallocarray(NULL, n, sizeof(*tmp));
 	for (shift = 0; shift < 32; shift += 11) {
 		memset(cnt, 0, sizeof(cnt));
 		for (i = 0; i < n; i++)
@@ -396,6 +399,7 @@ sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
 	}
 	/* Three passes: the sorted words are in tmp. */
 	memcpy(v, from, n * sizeof(*v));
+	free(tmp);
 }
 
 /* login_addresses - the sorted addresses the account logged in from. */
@@ -404,7 +408,6 @@ login_addresses(const struct ctx *c, struct acct *ac, const uint32_t *v,
     size_t n)
 {
 	size_t k, m = 0;
-	uint32_t *tmp;
 
 	ac->ok_ip = xreallocarray(NULL, n + 1, sizeof(*ac->ok_ip));
 	for (k = 0; k < n; k++) {
@@ -412,9 +415,7 @@ login_addresses(const struct ctx *c, struct acct *ac, const uint32_t *v,
 		if (is_success(&c->tl->ev[v[k]]))
 			ac->ok_ip[m++] = c->tl->ev[v[k]].ip;
 	}
-	tmp = m < 48 ? NULL : xreallocarray(NULL, m, sizeof(*tmp));
-	sort_u32(ac->ok_ip, m, tmp);
-	free(tmp);
+	sort_u32(ac->ok_ip, m);
 	ac->nok = 0;
 	for (k = 0; k < m; k++)
 		if (ac->nok == 0 || ac->ok_ip[ac->nok - 1] != ac->ok_ip[k])

@@ -798,7 +798,10 @@ work(void *arg)
 	return NULL;
 }
 
-/* stop_threads - the workers told to stop, and gone. */
+/*
+ * stop_threads - every thread told to stop, the workers joined (the
+ * dispatcher, when it runs, is its caller's to join).
+ */
 static void
 stop_threads(struct scan_reader *w)
 {

@@ -66,10 +66,13 @@ _Static_assert(sizeof(struct event) == 24, "event record grew");
  * otherwise wait on a cache miss for nearly every event.
  */
 #define TL_AHEAD	16
-#define tl_prefetch(ev, v, k, n) do {					\
-	if ((k) + TL_AHEAD < (n))					\
-		__builtin_prefetch(&(ev)[(v)[(k) + TL_AHEAD]]);		\
-} while (0)
+
+static inline void
+tl_prefetch(const struct event *ev, const uint32_t *v, size_t k, size_t n)
+{
+	if (k + TL_AHEAD < n)
+		__builtin_prefetch(&ev[v[k + TL_AHEAD]]);
+}
 
 #define TL_MAX_NAMES	255	/* services, hosts: index 255 = "other" */
 
