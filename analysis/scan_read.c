@@ -568,6 +568,15 @@ same_file(const struct source_list *l, size_t i)
 	return false;
 }
 
+/* file_facts - what the reader knows of its file from the start. */
+static void
+file_facts(const struct reader *rd, struct rec_file *fi)
+{
+	fi->comp = reader_compression(rd);
+	fi->gz_mtime = reader_gzip_mtime(rd);
+	fi->has_mtime = reader_file_mtime(rd, &fi->mtime);
+}
+
 /* open_next - the next file of the list, announced in the batch. */
 static void
 open_next(struct scan_reader *w, struct rec_batch *b)
@@ -589,9 +598,7 @@ open_next(struct scan_reader *w, struct rec_batch *b)
 		reader_defer_warnings(w->rd);
 		if (w->prefetch)
 			reader_prefetch(w->rd);
-		fi->comp = reader_compression(w->rd);
-		fi->gz_mtime = reader_gzip_mtime(w->rd);
-		fi->has_mtime = reader_file_mtime(w->rd, &fi->mtime);
+		file_facts(w->rd, fi);
 	}
 	w->next_file++;
 }
@@ -605,6 +612,8 @@ close_file(struct scan_reader *w, struct rec_batch *b)
 	memset(fi, 0, sizeof(*fi));
 	b->has_end = true;
 	fi->status = FILE_OK;
+	/* Stage two takes the end's record whole: the begin's facts too. */
+	file_facts(w->rd, fi);
 	fi->lines = w->lines;
 	fi->overlong = reader_overlong(w->rd);
 	fi->bytes_in = reader_bytes_in(w->rd);

@@ -350,6 +350,31 @@ Test(cli, truncated_gzip_keeps_lines_and_warns)
 	unlink(err);
 }
 
+/*
+ * The verbose summary of a file names its compression as the reader found
+ * it, on the file's last line as on its first, with and without workers.
+ */
+Test(cli, verbose_summary_names_compression)
+{
+	const char *err = tmp_path("comp.err");
+	const char *jobs[] = { "1", "2" };
+	size_t i, n;
+	char *s;
+
+	for (i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
+		cr_assert_eq(run("'%s' events -v -j %s --year 2024 "
+		    "'%s/hostile/truncated.log.gz' '%s/hostile/fake.gz' "
+		    "> /dev/null 2> '%s'", bin(), jobs[i], td(), td(), err), 0);
+		s = slurp(err, &n);
+		cr_expect_not_null(strstr(s, "truncated.log.gz: gzip, "),
+		    "-j %s: %s", jobs[i], s);
+		cr_expect_not_null(strstr(s, "fake.gz: plain, "),
+		    "-j %s: %s", jobs[i], s);
+		free(s);
+	}
+	unlink(err);
+}
+
 Test(cli, fake_gz_read_as_text)
 {
 	cr_expect_eq(run("'%s' events --year 2024 '%s/hostile/fake.gz' "
