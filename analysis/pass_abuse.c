@@ -236,17 +236,7 @@ odd_origin(const struct ctx *c, uint32_t ip)
 
 #define BACK_MAX	10000	/* events looked back at for a crack */
 
-/*
- * cracked_by - does a success from ip at position k of the account's
- * events complete an attack?  Yes when ip itself failed for the account
- * in the window before, and the failures look like an attack rather than
- * the user's typos or a device with a stale password: ip also failed for
- * other accounts, or several addresses outside the home country that
- * never log in as the account failed for it, or ip failed repeatedly
- * from a hosting network or a foreign country.  Also yes when ip never failed for
- * the account but attacked other accounts while this one was under
- * attack.
- */
+/* logs_in_from - did the account ever log in from ip (ok_ip is sorted)? */
 static bool
 logs_in_from(const struct acct *ac, uint32_t ip)
 {
@@ -263,6 +253,17 @@ logs_in_from(const struct acct *ac, uint32_t ip)
 	return lo < ac->nok && ac->ok_ip[lo] == ip;
 }
 
+/*
+ * cracked_by - does a success from ip at position k of the account's
+ * events complete an attack?  Yes when ip itself failed for the account
+ * in the window before, and the failures look like an attack rather than
+ * the user's typos or a device with a stale password: ip also failed for
+ * other accounts, or several addresses outside the home country that
+ * never log in as the account failed for it, or ip failed repeatedly
+ * from a hosting network or a foreign country.  Also yes when ip never
+ * failed for the account but attacked other accounts while this one was
+ * under attack.
+ */
 static bool
 cracked_by(const struct ctx *c, const struct acct *ac, const uint32_t *v,
     size_t k, uint32_t ip)
