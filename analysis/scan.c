@@ -374,10 +374,11 @@ resolve_service(struct filectx *fc, const struct raw_event *ev,
 {
 	const struct scan_opts *o = fc->opts;
 	struct span tag = env->tag;
-	ptrdiff_t slash = SPAN_RFIND_LIT(tag, "/");
+	ptrdiff_t slash;
 	size_t i;
 
-	if (o->nsmap > 0 && slash > 0) {
+	/* Most runs have no map: no search of the tag on every event. */
+	if (o->nsmap > 0 && (slash = SPAN_RFIND_LIT(tag, "/")) > 0) {
 		struct span sys = span_make(tag.p, (size_t)slash);
 
 		for (i = 0; i < o->nsmap; i++)
@@ -431,7 +432,8 @@ file_summary(struct filectx *fc, uint64_t lines)
 		diag_warn(fc->name, 0, "%llu over-long lines cut at %d bytes",
 		    (unsigned long long)over, READER_LINE_CAP);
 	diag_info("%s: %s, %llu lines, year anchor: %s", fc->name,
-	    reader_comp_name(fc->info.comp), (unsigned long long)lines, anchor_kind_name(fc->own.kind));
+	    reader_comp_name(fc->info.comp), (unsigned long long)lines,
+	    anchor_kind_name(fc->own.kind));
 }
 
 struct progress {
