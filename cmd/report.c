@@ -269,9 +269,10 @@ summary_text(struct sbuf *sb, const struct timeline *tl,
 	top_list(sb, rep->top_asn);
 	if (rep->dnsbl_days > 0)
 		sbuf_addf(sb, "  block-listed        %.10s to %.10s, on %llu "
-		    "days\n", when_text(rep->dnsbl_first, a),
+		    "day%s\n", when_text(rep->dnsbl_first, a),
 		    when_text(rep->dnsbl_last, b),
-		    (unsigned long long)rep->dnsbl_days);
+		    (unsigned long long)rep->dnsbl_days,
+		    rep->dnsbl_days == 1 ? "" : "s");
 	else
 		sbuf_adds(sb, "  block-listed        no rejection cited a "
 		    "block list\n");

@@ -403,6 +403,29 @@ Test(cli, closed_pipe_is_quiet)
 	unlink(err);
 }
 
+/* The summary's block-list line counts days in words that agree. */
+Test(cli, block_list_days_agree_in_number)
+{
+	const char *out = tmp_path("bl.out");
+	const char *line, *end;
+	unsigned long days;
+	size_t n;
+	char *s;
+
+	cr_assert_eq(run("'%s' report --format text '%s/demo' > '%s' "
+	    "2>/dev/null", bin(), td(), out), 0);
+	s = slurp(out, &n);
+	line = strstr(s, "  block-listed        2");
+	cr_assert_not_null(line, "the demo has no block-list line: %s", s);
+	line = strstr(line, ", on ");
+	cr_assert_not_null(line);
+	days = strtoul(line + 5, (char **)&end, 10);
+	cr_expect(strncmp(end, days == 1 ? " day\n" : " days\n",
+	    days == 1 ? 5 : 6) == 0, "%.40s", line);
+	free(s);
+	unlink(out);
+}
+
 Test(cli, unreadable_file_among_readable_ones)
 {
 	char dir[4096];
