@@ -155,6 +155,11 @@ best=zlib
 [ "$has_isal" = 1 ] && best=isal
 r=$(ratio "$(secs "report_${best}_j1")" "$(secs "report_${best}_j$ncpu")")
 printf '  report -j1 / -j%d time (%s):         %s (>= 1.6 on 2 free cores: %s)\n' "$ncpu" "$best" "$r" "$(verdict "$r" 1.6)"
+# The same ratio round by round (the two ran one after the other), to
+# show how far the host's noise moves it; the verdict above is the one.
+printf '    round by round:                    %s\n' "$(paste -d' ' \
+    "$tmp/report_${best}_j1.runs" "$tmp/report_${best}_j$ncpu.runs" |
+    awk '{ printf "%s%.2f", (NR > 1) ? " " : "", ($4 > 0) ? $1 / $4 : 0 }')"
 if [ "$PFLOGSUMM" = 1 ]; then
 	r=$(ratio "$(secs pflogsumm)" "$(secs "report_${best}_j$ncpu")")
 	printf '  pflogsumm / report time:             %s (>= 20: %s)\n' "$r" "$(verdict "$r" 20)"
