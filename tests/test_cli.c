@@ -407,8 +407,9 @@ Test(cli, closed_pipe_is_quiet)
 Test(cli, block_list_days_agree_in_number)
 {
 	const char *out = tmp_path("bl.out");
-	const char *line, *end;
+	const char *line;
 	unsigned long days;
+	char *end;
 	size_t n;
 	char *s;
 
@@ -419,7 +420,7 @@ Test(cli, block_list_days_agree_in_number)
 	cr_assert_not_null(line, "the demo has no block-list line: %s", s);
 	line = strstr(line, ", on ");
 	cr_assert_not_null(line);
-	days = strtoul(line + 5, (char **)&end, 10);
+	days = strtoul(line + 5, &end, 10);
 	cr_expect(strncmp(end, days == 1 ? " day\n" : " days\n",
 	    days == 1 ? 5 : 6) == 0, "%.40s", line);
 	free(s);
