@@ -713,11 +713,10 @@ fill(struct scan_reader *w, struct rec_batch *b)
  * runnable thread its share of a core, so on two cores the one-thread
  * stages got about half a core each while the workers parsed ahead, and
  * the workers then waited for text.  The workers therefore run at a lower
- * priority: WORKER_NICE above the thread's nice value, at most 19.
- * Raising one's own nice value needs no privilege; where it fails,
- * nothing else changes.
+ * priority: WORKER_NICE (analysis/scan_rec.h) above the thread's nice
+ * value, at most 19.  Raising one's own nice value needs no privilege;
+ * where it fails, nothing else changes.
  */
-#define WORKER_NICE	10
 
 static void
 lower_priority(void)

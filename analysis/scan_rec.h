@@ -133,6 +133,9 @@ struct rec_chunk {
 	uint64_t	 bytes_out;	/* text read of the file so far */
 };
 
+/* The parse workers run at this much above the thread's nice value. */
+#define WORKER_NICE	10
+
 enum batch_state {
 	BATCH_FREE,		/* stage two gave it back */
 	BATCH_FILLING,		/* the dispatcher copies lines into it */

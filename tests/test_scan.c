@@ -404,7 +404,7 @@ Test(scan, repeats_across_batches)
 struct nices {
 	int	main;		/* the thread that gets the events */
 	int	base;		/* the process's before the scan */
-	int	lowered;	/* threads at base + 10 */
+	int	lowered;	/* threads at base + WORKER_NICE */
 	int	seen;		/* threads read */
 	bool	done;
 };
@@ -449,7 +449,7 @@ read_nices(struct nices *n)
 		if (d->d_name[0] == '.')
 			continue;
 		n->seen++;
-		if (nice_of(d->d_name) == n->base + 10)
+		if (nice_of(d->d_name) == n->base + WORKER_NICE)
 			n->lowered++;
 	}
 	closedir(dir);
@@ -481,8 +481,9 @@ Test(scan, workers_run_at_lower_priority)
 	errno = 0;
 	n.base = getpriority(PRIO_PROCESS, 0);
 	cr_assert(n.base != -1 || errno == 0);
-	if (n.base > 9)
-		cr_skip_test("at nice %d: no room for 10 more", n.base);
+	if (n.base > 19 - WORKER_NICE)
+		cr_skip_test("at nice %d: no room for %d more", n.base,
+		    WORKER_NICE);
 	memset(&l, 0, sizeof(l));
 	cr_assert_eq(source_collect(args, 1, &l, &err), 0, "%s", err.buf);
 	/*
@@ -498,10 +499,11 @@ Test(scan, workers_run_at_lower_priority)
 	source_list_release(&l);
 	sbuf_release(&err);
 	cr_assert(n.done, "/proc/self/task unreadable");
-	cr_expect_eq(n.main, n.base, "stage two's thread at nice %d, process %d",
-	    n.main, n.base);
+	cr_expect_eq(n.main, n.base, "stage two's thread at nice %d, "
+	    "process %d", n.main, n.base);
 	/* This thread, the file's inflater, the dispatcher, two workers. */
 	cr_expect(n.seen >= 4, "%d threads", n.seen);
 	cr_expect(n.lowered >= 1 && n.lowered <= 2,
-	    "%d of %d threads at nice %d", n.lowered, n.seen, n.base + 10);
+	    "%d of %d threads at nice %d", n.lowered, n.seen,
+	    n.base + WORKER_NICE);
 }
