@@ -39,6 +39,12 @@ struct loader {
 	size_t		 nlinks, lcap;
 	const char	*last_file;
 	uint16_t	 file_idx;
+	/* files[] indices by display name (a source_file's, kept by the
+	   scan), open addressing: interleaved sets switch files often. */
+	const char	**fkey;
+	uint16_t	*fval;
+	size_t		 fcap;
+	size_t		 files_cap;	/* of tl->files */
 	uint8_t		 last_host;
 	uint8_t		 last_svc;
 	size_t		 last_host_len;	/* its name's length */
@@ -277,23 +283,80 @@ note_name(struct timeline *tl, uint32_t ip, struct span name)
 		tl->ip_name[ip] = intern_str_id(&tl->names, name.p, name.len);
 }
 
-/* file_index - the index of the event's file, added when new. */
+/* file_slot - where file's index is, or the empty slot for it. */
+static size_t
+file_slot(const struct loader *ld, const char *file)
+{
+	size_t i = ((uintptr_t)file >> 3) * UINT64_C(0x9e3779b97f4a7c15) >>
+	    16 & (ld->fcap - 1);
+
+	while (ld->fkey[i] != NULL && ld->fkey[i] != file)
+		i = (i + 1) & (ld->fcap - 1);
+	return i;
+}
+
+/* file_grow - twice the slots, the indices kept. */
+static void
+file_grow(struct loader *ld)
+{
+	const char **okey = ld->fkey;
+	uint16_t *oval = ld->fval;
+	size_t i, ocap = ld->fcap;
+
+	ld->fcap = ocap ? st_mult(ocap, 2) : 64;
+	ld->fkey = xcalloc(ld->fcap, sizeof(*ld->fkey));
+	ld->fval = xcalloc(ld->fcap, sizeof(*ld->fval));
+	for (i = 0; i < ocap; i++)
+		if (okey[i] != NULL) {
+			size_t k = file_slot(ld, okey[i]);
+
+			ld->fkey[k] = okey[i];
+			ld->fval[k] = oval[i];
+		}
+	free(okey);
+	free(oval);
+}
+
+/*
+ * file_index - the index of the event's file, added when new.  Several
+ * rotated sets are merged a batch at a time, so a file comes back after
+ * others; it keeps its index.  Files past TL_MAX_FILES share the last
+ * index, named for what it is.
+ */
 static uint16_t
 file_index(struct loader *ld, const char *file)
 {
 	struct timeline *tl = ld->tl;
+	size_t k;
 
-	if (file != ld->last_file) {
-		ld->last_file = file;
-		if (tl->nfiles < UINT16_MAX) {
-			tl->files = xreallocarray(tl->files, tl->nfiles + 1,
-			    sizeof(*tl->files));
-			tl->files[tl->nfiles] = arena_memdup(&tl->arena, file,
-			    strlen(file));
-			ld->file_idx = (uint16_t)tl->nfiles++;
+	if (file == ld->last_file)
+		return ld->file_idx;
+	ld->last_file = file;
+	if (2 * (tl->nfiles + 1) > ld->fcap)
+		file_grow(ld);
+	k = file_slot(ld, file);
+	if (ld->fkey[k] == NULL) {
+		if (tl->nfiles == TL_MAX_FILES) {
+			if (tl->files[TL_MAX_FILES] == NULL)
+				tl->files[TL_MAX_FILES] = "(a file after "
+				    "the first 65535)";
+			return ld->file_idx = TL_MAX_FILES;
 		}
+		if (tl->nfiles == ld->files_cap) {
+			/* One more than the indices: files[TL_MAX_FILES]. */
+			ld->files_cap = tl->nfiles * 2 > TL_MAX_FILES ?
+			    TL_MAX_FILES + 1 : tl->nfiles * 2 + 16;
+			tl->files = xreallocarray(tl->files, ld->files_cap,
+			    sizeof(*tl->files));
+			memset(tl->files + tl->nfiles, 0, (ld->files_cap -
+			    tl->nfiles) * sizeof(*tl->files));
+		}
+		tl->files[tl->nfiles] = arena_memdup(&tl->arena, file,
+		    strlen(file));
+		ld->fkey[k] = file;
+		ld->fval[k] = (uint16_t)tl->nfiles++;
 	}
-	return ld->file_idx;
+	return ld->file_idx = ld->fval[k];
 }
 
 /* follow_mail - the ledger: submissions, recipient counts, outcomes. */
@@ -823,6 +886,8 @@ timeline_build(struct timeline *tl, const struct source_list *files,
 	ld.tl = tl;
 	rc = scan_run(files, o, on_event, &ld, &tl->stats);
 	free(ld.sess);
+	free(ld.fkey);
+	free(ld.fval);
 	sort_by_time(tl, ld.links, ld.nlinks);
 	build_view(tl, tl->ips.n, true, &tl->by_ip, &tl->ip_start);
 	attribute(tl);

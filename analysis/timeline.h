@@ -75,6 +75,7 @@ tl_prefetch(const struct event *ev, const uint32_t *v, size_t k, size_t n)
 }
 
 #define TL_MAX_NAMES	255	/* services, hosts: index 255 = "other" */
+#define TL_MAX_FILES	65535	/* files: the last index is every later one */
 
 struct timeline {
 	struct arena		 arena;
@@ -85,7 +86,9 @@ struct timeline {
 	const char		*hosts[TL_MAX_NAMES + 1];
 	unsigned		 nhosts;
 	const char		**files;	/* display names */
-	size_t			 nfiles;
+	size_t			 nfiles;	/* at most TL_MAX_FILES; files[
+						   TL_MAX_FILES] is set when
+						   there were more */
 	struct event		*ev;		/* sorted by time */
 	size_t			 n, cap;
 	/* Views: ev indices grouped by account (ip), in time order. */

@@ -245,8 +245,9 @@ summary_text(struct sbuf *sb, const struct timeline *tl,
 {
 	char a[40], b[40];
 
-	sbuf_addf(sb, "subsubmit report: %zu files, %.10s to %.10s\n",
-	    tl->nfiles, when_text(tl->n ? tl->ev[0].when : 0, a),
+	sbuf_addf(sb, "subsubmit report: %llu file%s, %.10s to %.10s\n",
+	    (unsigned long long)tl->stats.files, tl->stats.files == 1 ? "" :
+	    "s", when_text(tl->n ? tl->ev[0].when : 0, a),
 	    when_text(tl->n ? tl->ev[tl->n - 1].when : 0, b));
 	sbuf_addf(sb, "  lines read          %llu (%llu skipped)\n",
 	    (unsigned long long)tl->stats.lines,

@@ -427,6 +427,44 @@ Test(cli, block_list_days_agree_in_number)
 	unlink(out);
 }
 
+/*
+ * The summary's first line counts the files read, once each, in words
+ * that agree: the Exim demo's two sets (mainlog and maillog) are merged a
+ * batch at a time, and the count once went up at every change of file.
+ */
+Test(cli, report_counts_each_file_once)
+{
+	const char *out = tmp_path("nfiles.out");
+	const char *vout = tmp_path("nfiles.err");
+	char want[64];
+	unsigned taken = 0;
+	const char *p;
+	size_t n;
+	char *s;
+
+	cr_assert_eq(run("'%s' report -v --format text '%s/demo-exim' > '%s' "
+	    "2> '%s'", bin(), td(), out, vout), 0);
+	s = slurp(vout, &n);
+	for (p = s; (p = strstr(p, "subsubmit: taking '")) != NULL; p++)
+		taken++;
+	free(s);
+	cr_assert_gt(taken, 2, "-v named %u files taken", taken);
+	snprintf(want, sizeof(want), "subsubmit report: %u files, ", taken);
+	s = slurp(out, &n);
+	cr_expect_eq(strncmp(s, want, strlen(want)), 0, "%.60s, want %s", s,
+	    want);
+	free(s);
+	cr_assert_eq(run("'%s' report --format text "
+	    "'%s/demo-journal/journal.json.gz' > '%s' 2>/dev/null", bin(), td(),
+	    out), 0);
+	s = slurp(out, &n);
+	cr_expect_eq(strncmp(s, "subsubmit report: 1 file, ", 26), 0, "%.60s",
+	    s);
+	free(s);
+	unlink(out);
+	unlink(vout);
+}
+
 Test(cli, unreadable_file_among_readable_ones)
 {
 	char dir[4096];

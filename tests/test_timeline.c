@@ -1,0 +1,105 @@
+/*
+ * tests/test_timeline.c - the store timeline_build() fills: what each
+ * stored event says of its file, when several rotated sets are merged.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis/timeline.h"
+#include "io/diag.h"
+#include "io/source.h"
+#include "tests/testutil.h"
+
+static char dir[4096];
+
+static void
+setup_dir(void)
+{
+	snprintf(dir, sizeof(dir), "%s/timeline.%d.XXXXXX",
+	    env_or("TEST_TMPDIR", "/tmp"), (int)getpid());
+	cr_assert_not_null(mkdtemp(dir));
+	diag_set_quiet(true);
+}
+
+static void
+teardown_dir(void)
+{
+	char cmd[8300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)run_cmd(cmd);
+}
+
+/*
+ * host_log - dir/HOST/maillog-20240107: n SASL failures of HOST, one a
+ * minute from 10:00 on, at second `sec` of the minute.
+ */
+static void
+host_log(const char *host, int n, int sec)
+{
+	char path[4200];
+	FILE *fp;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, host);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/%s/maillog-20240107", dir, host);
+	cr_assert_not_null(fp = fopen(path, "w"));
+	for (i = 0; i < n; i++)
+		fprintf(fp, "Jan  6 %02d:%02d:%02d %s postfix/submission/"
+		    "smtpd[%d]: warning: unknown[192.0.2.%d]: SASL LOGIN "
+		    "authentication failed: UGFzc3dvcmQ6\n", 10 + i / 60,
+		    i % 60, sec, host, 100 + i, 1 + i % 200);
+	cr_assert_eq(fclose(fp), 0);
+}
+
+TestSuite(timeline, .init = setup_dir, .fini = teardown_dir);
+
+/*
+ * Two hosts' sets are merged a batch at a time (two lines here), so the
+ * scan goes back and forth between their files: each file is still one
+ * entry of files[], and every event names the file it came from.  The
+ * store once added a file each time the scan came back to it.
+ */
+Test(timeline, merged_sets_keep_one_index_per_file)
+{
+	struct scan_opts o = { .jobs = 1, .batch_lines = 2 };
+	struct source_list l;
+	struct sbuf err = SBUF_INIT;
+	struct timeline tl;
+	char *args[] = { dir };
+	size_t i, per_host[2] = { 0, 0 };
+
+	host_log("mx1", 40, 10);
+	host_log("mx2", 40, 20);
+	memset(&l, 0, sizeof(l));
+	cr_assert_eq(source_collect(args, 1, &l, &err), 0, "%s", err.buf);
+	cr_assert_eq(timeline_build(&tl, &l, &o), 0);
+	cr_assert_eq(tl.n, 80, "%zu events stored, want 80", tl.n);
+	cr_assert_eq(tl.nfiles, 2, "%zu files, want 2", tl.nfiles);
+	for (i = 0; i < tl.n; i++) {
+		const struct event *e = &tl.ev[i];
+		const char *host = tl.hosts[e->host];
+		char want[16];
+		int h;
+
+		cr_assert(strcmp(host, "mx1") == 0 || strcmp(host, "mx2") == 0,
+		    "host %s", host);
+		h = host[2] - '1';
+		per_host[h]++;
+		snprintf(want, sizeof(want), "/%s/", host);
+		cr_assert_not_null(strstr(tl.files[e->source], want),
+		    "an event of %s names %s", host, tl.files[e->source]);
+		/* Events are in time order: the host's k-th is line k. */
+		cr_assert_eq(e->line, per_host[h], "%s line %u, want %zu",
+		    host, e->line, per_host[h]);
+	}
+	cr_assert_eq(per_host[0], 40);
+	cr_assert_eq(per_host[1], 40);
+	timeline_release(&tl);
+	source_list_release(&l);
+	sbuf_release(&err);
+}
