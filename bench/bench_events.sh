@@ -7,10 +7,13 @@
 # slow minute of a shared host falls on all of them alike):
 #   gzip -dcf FILES > /dev/null              (the floor: one zlib stream)
 #   subsubmit events --format csv --quiet FILES > /dev/null   (.gz set)
-#   the same on a decompressed copy of the set
+#   the same on a decompressed copy of the set, and on its older half
+#   subsubmit errors and report on the .gz set
 # and prints MB/s of uncompressed log, the ratio events(gz) / gzip -dc
-# (target >= 1.5), peak RSS of the events runs, and peak RSS on half and
-# on all of the input (it should be flat: events streams).
+# (target >= 1.5), peak RSS of each run, peak RSS of events on half and
+# on all of the input (it should be flat: events streams), the errors /
+# events and report / events time ratios (issues 3 and 4), and how many
+# files a week's audit skips by their dates (issue 5).
 #
 # Environment:
 #   SIZE_MB=1000   size of the generated set (uncompressed)
@@ -20,7 +23,8 @@
 #   SEED=1         generator seed
 #   KEEP=1         keep the temporary folder (its path is printed)
 #   JOBS=          generator processes (default: one per CPU)
-# Peak RSS comes from wait4(2) via python3, so /usr/bin/time is not needed.
+# Peak RSS comes from wait4(2), read by a small C launcher (bench/lib.sh;
+# python3 when no compiler is found), so /usr/bin/time is not needed.
 
 set -euo pipefail
 
