@@ -47,7 +47,6 @@ abuse_opts_default(struct abuse_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->baseline_days = 14;
-	o->home_days = 3;
 	o->crack_window = 7 * DAY;
 	o->after_crack = 30 * DAY;
 	o->attack_fails = 5;

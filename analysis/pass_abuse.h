@@ -54,7 +54,6 @@ typedef void (*origin_fn)(void *ctx, const struct ipaddr *ip,
 /* Thresholds; the man page documents each and what it trades. */
 struct abuse_opts {
 	uint32_t	baseline_days;	/* first days of the logs: home */
-	uint32_t	home_days;	/* days of use that make a network home */
 	uint32_t	crack_window;	/* seconds: failures before a success */
 	uint32_t	after_crack;	/* seconds: new networks stay suspect */
 	uint32_t	attack_fails;	/* failures that make an attack */

@@ -86,9 +86,10 @@ struct timeline {
 	const char		*hosts[TL_MAX_NAMES + 1];
 	unsigned		 nhosts;
 	const char		**files;	/* display names */
-	size_t			 nfiles;	/* at most TL_MAX_FILES; files[
-						   TL_MAX_FILES] is set when
-						   there were more */
+	size_t			 nfiles;	/* at most TL_MAX_FILES; when
+						   there were more, the later
+						   ones share files[
+						   TL_MAX_FILES] */
 	struct event		*ev;		/* sorted by time */
 	size_t			 n, cap;
 	/* Views: ev indices grouped by account (ip), in time order. */

@@ -482,9 +482,26 @@ parse_args(struct audit *a, int argc, char **argv)
 				    usage_error(USAGE_AUDIT, "unknown option");
 		}
 	}
+	/* The window is --now, --days and --history's; say so, not ignore. */
+	if (a->ro.scan.has_since || a->ro.scan.has_until)
+		return usage_error(USAGE_AUDIT, "--since and --until are not "
+		    "for audit: its window is --now, --days and --history");
 	if (optind >= argc)
 		return usage_error(USAGE_AUDIT, "no input path given");
 	return -1;
+}
+
+/*
+ * quiet_week - lines were read but none was a mail event: not an error
+ * for the audit (scan_exit_code() has said so on standard error), unless
+ * --strict also found skipped lines or a damaged file.
+ */
+static bool
+quiet_week(const struct read_opts *ro, const struct scan_stats *st)
+{
+	if (ro->strict && (st->skipped > 0 || st->damaged > 0))
+		return false;
+	return st->lines > 0 && st->events == 0 && st->duplicates == 0;
 }
 
 /* run - read, detect, report, remember. */
@@ -510,8 +527,8 @@ run(struct audit *a, struct source_list *files, struct state *st)
 	for (i = 0; i < n; i++)
 		nnew += it[i].is_new;
 	rc = scan_exit_code(&a->ro, &tl.stats);
-	if (rc == EXIT_DATAERR && tl.stats.lines > 0)
-		rc = EXIT_OK;		/* a quiet week is not an error */
+	if (rc == EXIT_DATAERR && quiet_week(&a->ro, &tl.stats))
+		rc = EXIT_OK;
 	if (rc == EXIT_OK && (nnew > 0 || a->always))
 		w = a->ro.format == FMT_CSV ? write_csv(&tl, it, n,
 		    read_opts_pseudo(&a->ro)) :
@@ -564,8 +581,8 @@ cmd_audit(int argc, char **argv)
 		    &err) != 0 || state_read(&st, a.state_path, &err) != 0)) {
 			diag_error(NULL, 0, "%s", err.buf);
 			rc = st.lock_fd == -1 ? EXIT_CANTCREAT : EXIT_DATAERR;
-		} else if ((rc = collect_inputs(argv + optind, argc - optind,
-		    &files)) == 0) {
+		} else if ((rc = collect_inputs(&a.ro, argv + optind,
+		    argc - optind, &files)) == 0) {
 			select_files(&files, &a, a.ro.scan.since);
 			diag_info("audit: %zu files examined by date, %zu "
 			    "skipped as older than the history",

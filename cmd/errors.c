@@ -240,7 +240,8 @@ cmd_errors(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error(USAGE_ERRORS, "no input path given");
-	if ((rc = collect_inputs(argv + optind, argc - optind, &files)) != 0)
+	if ((rc = collect_inputs(&ro, argv + optind, argc - optind,
+	    &files)) != 0)
 		return rc;
 	diag_set_progress(true);
 	timeline_build(&tl, &files, &ro.scan);

@@ -389,7 +389,8 @@ cmd_events(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error(USAGE_EVENTS, "no input path given");
-	if ((rc = collect_inputs(argv + optind, argc - optind, &files)) != 0)
+	if ((rc = collect_inputs(&ro, argv + optind, argc - optind,
+	    &files)) != 0)
 		return rc;
 	memset(&out, 0, sizeof(out));
 	out.fmt = ro.format;

@@ -89,7 +89,7 @@ parse_jobs(const char *arg, int *out)
 	return true;
 }
 
-/* set_key - take a key for --pseudonymize; warn when it is short. */
+/* set_key - take a key for --pseudonymize (collect_inputs() warns). */
 static void
 set_key(struct read_opts *ro, const char *key, size_t len)
 {
@@ -97,10 +97,7 @@ set_key(struct read_opts *ro, const char *key, size_t len)
 		pseudo_release(&ro->pseudo);
 	pseudo_init(&ro->pseudo, key, len);
 	ro->pseudonymize = true;
-	if (len < PSEUDO_KEY_SHORT)
-		diag_warn(NULL, 0, "the pseudonymization key has only %zu "
-		    "bytes: whoever guesses it can undo the pseudonyms (use "
-		    "%d or more random bytes)", len, PSEUDO_KEY_SHORT);
+	ro->key_len = len;
 }
 
 /*
@@ -243,11 +240,16 @@ read_opts_handle(struct read_opts *ro, int c, const char *arg)
 }
 
 int
-collect_inputs(char *const *args, int n, struct source_list *out)
+collect_inputs(const struct read_opts *ro, char *const *args, int n,
+    struct source_list *out)
 {
 	struct sbuf err = SBUF_INIT;
 	int rc = 0;
 
+	if (ro->pseudonymize && ro->key_len < PSEUDO_KEY_SHORT)
+		diag_warn(NULL, 0, "the pseudonymization key has only %zu "
+		    "bytes: whoever guesses it can undo the pseudonyms (use "
+		    "%d or more random bytes)", ro->key_len, PSEUDO_KEY_SHORT);
 	memset(out, 0, sizeof(*out));
 	if (source_collect(args, n, out, &err) != 0) {
 		diag_error(NULL, 0, "%s", err.buf);

@@ -27,6 +27,8 @@ struct read_opts {
 	bool				strict;
 	bool				pseudonymize;
 	struct pseudo			pseudo;	/* the key */
+	size_t				key_len;	/* its length, for the
+							   warning */
 };
 
 /* Long option ids shared by the reading commands (above any short opt). */
@@ -94,9 +96,12 @@ bool	parse_format(const char *arg, enum out_format *out);
 
 /*
  * collect_inputs - expand PATH arguments; on failure prints the message
- * and returns the exit code (66) with out empty, else 0.
+ * and returns the exit code (66) with out empty, else 0.  Called once the
+ * options are read, it first warns of a short pseudonymization key (so
+ * that -q silences that wherever it stands).
  */
-int	collect_inputs(char *const *args, int n, struct source_list *out);
+int	collect_inputs(const struct read_opts *ro, char *const *args, int n,
+	    struct source_list *out);
 
 /* scan_exit_code - 66/65/0 from the stats (and --strict), with messages. */
 int	scan_exit_code(const struct read_opts *, const struct scan_stats *);

@@ -204,7 +204,8 @@ cmd_plot_errors(int argc, char **argv)
 	sbuf_init(&a.ylabel);
 	if ((r = parse(argc, argv, &a)) != PARSED)
 		goto out;
-	if ((r = collect_inputs(argv + optind, argc - optind, &files)) != 0)
+	if ((r = collect_inputs(&a.ro, argv + optind, argc - optind,
+	    &files)) != 0)
 		goto out;
 	diag_set_progress(true);
 	timeline_build(&tl, &files, &a.ro.scan);

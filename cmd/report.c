@@ -338,8 +338,8 @@ cmd_report(int argc, char **argv)
 	if (rc < 0 && (r = settings_finish(&set, &db,
 	    scan_jobs(&ro.scan))) != 0)
 		rc = r;
-	if (rc < 0 && (r = collect_inputs(argv + optind, argc - optind,
-	    &files)) != 0)
+	if (rc < 0 && (r = collect_inputs(&ro, argv + optind,
+	    argc - optind, &files)) != 0)
 		rc = r;
 	if (rc < 0) {
 		diag_set_progress(true);

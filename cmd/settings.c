@@ -3,7 +3,7 @@
  *
  * A config file holds "name = value" lines; '#' starts a comment.  Names
  * are the long options without dashes: geo, asn, home, trusted,
- * threshold names (baseline-days, home-days, crack-window-hours,
+ * threshold names (baseline-days, crack-window-hours,
  * after-crack-days, attack-failures, bulk-recipients, cohort).  A value
  * given on the command line wins over the file.
  */
@@ -35,7 +35,6 @@ static const struct threshold thresholds[] = {
 	T("bulk-recipients", bulk_rcpt, 1, 10000000),
 	T("cohort", cohort, 1, 100000),
 	T("crack-window-hours", crack_window, 3600, 24 * 365),
-	T("home-days", home_days, 1, 3650),
 };
 
 void

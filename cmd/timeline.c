@@ -184,7 +184,8 @@ cmd_timeline(int argc, char **argv)
 		return usage_error(USAGE_TIMELINE, "an account and a path are "
 		    "needed");
 	acct = argv[optind++];
-	if ((rc = collect_inputs(argv + optind, argc - optind, &files)) != 0)
+	if ((rc = collect_inputs(&ro, argv + optind, argc - optind,
+	    &files)) != 0)
 		return rc;
 	diag_set_progress(true);
 	timeline_build(&tl, &files, &ro.scan);

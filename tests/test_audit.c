@@ -2,7 +2,8 @@
  * tests/test_audit.c - the weekly audit over consecutive weeks of the
  * demo set: each compromised account is new exactly once, quiet weeks
  * print nothing and exit 0, weeks with news exit 1; the state file stays
- * valid under concurrent runs and a damaged one is an error.
+ * valid under concurrent runs and a damaged one is an error; --strict
+ * holds, and --since and --until are refused.
  */
 #include <criterion/criterion.h>
 #include <unistd.h>
@@ -107,4 +108,39 @@ Test(audit, damaged_state_is_an_error)
 	cr_expect_eq(run("grep -q '%s' '%s'", state, err), 0);
 	unlink(state);
 	unlink(err);
+}
+
+/*
+ * --strict holds for the audit too: a skipped line is status 65, as for
+ * every other command (the audit once turned it into 0, as it does a
+ * week of lines without a mail event).  Lines without an event, and no
+ * skipped one, are still a quiet week under --strict.
+ */
+Test(audit, strict_skipped_line_is_an_error)
+{
+	const char *quiet = tmp_path("audit.quiet.log");
+	FILE *fp;
+
+	cr_expect_eq(run("'%s' audit -q --always --strict --now 2024-03-01 "
+	    "--year 2024 '%s/hostile/nul.log' >/dev/null 2>&1", test_bin(),
+	    test_data()), 65);
+	cr_expect_eq(run("'%s' audit -q --always --now 2024-03-01 --year 2024 "
+	    "'%s/hostile/nul.log' >/dev/null 2>&1", test_bin(), test_data()),
+	    0);
+	fp = fopen(quiet, "w");
+	cr_assert_not_null(fp);
+	fputs("Feb 20 10:00:00 mx kernel: eth0 up\n", fp);
+	fclose(fp);
+	cr_expect_eq(run("'%s' audit -q --strict --now 2024-03-01 --year 2024 "
+	    "'%s' >/dev/null 2>&1", test_bin(), quiet), 0);
+	unlink(quiet);
+}
+
+/* The audit's window is its own: --since and --until are refused. */
+Test(audit, since_and_until_are_refused)
+{
+	cr_expect_eq(run("'%s' audit -q --since 2023-01-01 '%s/demo' "
+	    ">/dev/null 2>&1", test_bin(), test_data()), 64);
+	cr_expect_eq(run("'%s' audit -q --until 2024-01-01 '%s/demo' "
+	    ">/dev/null 2>&1", test_bin(), test_data()), 64);
 }
