@@ -13,7 +13,6 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,35 +34,21 @@
 #include "io/reader.h"
 #include "io/sbuf.h"
 #include "io/xalloc.h"
+#include "tests/testutil.h"
 
 static char tmpdir[4096];
 
-/* mk_tmpdir - a private folder for this test's fixtures. */
+/* mk_tmpdir, rm_tmpdir - a private folder for this suite's fixtures. */
 static void
 mk_tmpdir(void)
 {
-	const char *base = getenv("TEST_TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/reader.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	cr_assert_not_null(mkdtemp(tmpdir));
+	fixture_dir(tmpdir, sizeof(tmpdir), "reader");
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* rm_tmpdir - remove the fixtures. */
 static void
 rm_tmpdir(void)
 {
-	if (tmpdir[0] != '\0')
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_dir_remove(tmpdir);
 }
 
 TestSuite(reader, .init = mk_tmpdir, .fini = rm_tmpdir);

@@ -50,19 +50,14 @@ static char dir[4096];
 static void
 setup_dir(void)
 {
-	snprintf(dir, sizeof(dir), "%s/scan.%d.XXXXXX",
-	    env_or("TEST_TMPDIR", "/tmp"), (int)getpid());
-	cr_assert_not_null(mkdtemp(dir));
+	fixture_dir(dir, sizeof(dir), "scan");
 	diag_set_quiet(true);
 }
 
 static void
 teardown_dir(void)
 {
-	char cmd[8300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	(void)run_cmd(cmd);
+	fixture_dir_remove(dir);
 }
 
 /* write_file - a log file in dir from a NULL-ended list of lines. */

@@ -7,11 +7,13 @@
 
 #include <criterion/criterion.h>
 #include <csv.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define MAX_COLS	32
 
@@ -147,6 +149,36 @@ env_or(const char *name, const char *dflt)
 	const char *v = getenv(name);
 
 	return v != NULL && *v != '\0' ? v : dflt;
+}
+
+static inline int
+fixture_rm_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/*
+ * fixture_dir - make a private folder for a suite's fixtures,
+ * TEST_TMPDIR/NAME.PID.XXXXXX, its path in dir.  fixture_dir_remove -
+ * remove it and all in it, when it was made.
+ */
+static inline void
+fixture_dir(char *dir, size_t size, const char *name)
+{
+	snprintf(dir, size, "%s/%s.%d.XXXXXX", env_or("TEST_TMPDIR", "/tmp"),
+	    name, (int)getpid());
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static inline void
+fixture_dir_remove(const char *dir)
+{
+	if (dir[0] != '\0')
+		nftw(dir, fixture_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /*
