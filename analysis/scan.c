@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -500,7 +501,8 @@ struct run {
 	bool			 have_prev;
 	struct year_walk	 walk;
 	struct sessjoin		 join;
-	struct progress		 pg;
+	struct progress		 pg_own;
+	struct progress		*pg;		/* pg_own, or the merge's */
 	uint64_t		 recs;
 	char			 family[4096];	/* folder/stem of the last set */
 
@@ -512,6 +514,8 @@ struct run {
 	/* Merging several rotated sets in time order (merge_run). */
 	bool			 hold;		/* keep the event for the merge */
 	bool			 pending;	/* se holds a kept event */
+	bool			 timed;		/* at holds a line's time */
+	int64_t			 at;
 	bool			 done;
 	struct source_list	 sub;		/* this set's files (a view) */
 	struct scan_reader	 rd;
@@ -586,6 +590,23 @@ emit(struct run *rn, const struct envelope *env, const struct raw_event *ev,
 	return rn->fn(&se, rn->arg);
 }
 
+/*
+ * mark_time - a line's time, for the span and the longest silence.  When
+ * sets are merged it waits for the merge, like an event: a set reads
+ * ahead of the others, and a silence is one only when every set is
+ * silent.
+ */
+static void
+mark_time(struct run *rn, int64_t when)
+{
+	if (!rn->hold) {
+		note_time(rn->st, when);
+		return;
+	}
+	rn->timed = true;
+	rn->at = when;
+}
+
 /* on_time - lines without an event: the walk and the span of time. */
 static void
 on_time(struct run *rn, const struct rec *r)
@@ -601,7 +622,7 @@ on_time(struct run *rn, const struct rec *r)
 		fc->bad_date_line = r->lineno + r->n - 1;
 		return;
 	}
-	note_time(rn->st, when);
+	mark_time(rn, when);
 }
 
 /* on_event - an event line: date, duplicates, window, caller. */
@@ -621,7 +642,7 @@ on_event(struct run *rn, const struct rec *r)
 		return 0;
 	}
 	fc->last_event_ok = true;
-	note_time(rn->st, when);
+	mark_time(rn, when);
 	rec_unpack(rn->c, r, env, ev);
 	sessjoin_apply(fc->join, env, ev, when);
 	if (dupset_take(fc->prev, r->u.hash, when)) {
@@ -754,8 +775,8 @@ on_end(struct run *rn, const struct rec *r)
 		rn->walk = fc->walk;
 		rn->have_prev = true;
 	}
-	rn->pg.done_in += fc->info.bytes_in;
-	rn->pg.done_files++;
+	rn->pg->done_in += fc->info.bytes_in;
+	rn->pg->done_files++;
 	rn->st->files++;
 	dupset_clear(fc->prev);
 	rn->in_file = false;
@@ -794,10 +815,13 @@ on_record(struct run *rn, const struct rec *r)
 	return 0;
 }
 
-/* run_new - the state of stage two over the files of l. */
+/*
+ * run_new - the state of stage two over the files of l; its progress is
+ * pg when that is given (several sets share the merge's).
+ */
 static struct run *
 run_new(const struct source_list *l, const struct scan_opts *o,
-    scan_fn fn, void *arg, struct scan_stats *st)
+    scan_fn fn, void *arg, struct scan_stats *st, struct progress *pg)
 {
 	struct run *rn = xcalloc(1, sizeof(*rn));
 
@@ -808,7 +832,10 @@ run_new(const struct source_list *l, const struct scan_opts *o,
 	rn->st = st;
 	rn->sets[0].last = rn->sets[1].last = INT64_MIN;
 	sessjoin_init(&rn->join);
-	progress_init(&rn->pg, l);
+	if ((rn->pg = pg) == NULL) {
+		progress_init(&rn->pg_own, l);
+		rn->pg = &rn->pg_own;
+	}
 	return rn;
 }
 
@@ -844,7 +871,7 @@ single_run(struct run *rn, int jobs)
 			rc = on_record(rn, r);
 		}
 		if (diag_progress_enabled() && rn->in_file)
-			show_progress(&rn->pg, c->bytes_out, rn->st);
+			show_progress(rn->pg, c->bytes_out, rn->st);
 		scan_read_done(&rd, c);
 		rn->c = NULL;
 	}
@@ -853,8 +880,9 @@ single_run(struct run *rn, int jobs)
 }
 
 /*
- * advance - read one set's records until it has an event to pass on or
- * ends.  The chunk of a kept event stays held until the next call.
+ * advance - read one set's records until it has an event to pass on, a
+ * line's time to note, or ends.  The chunk of a kept event stays held
+ * until the next call.
  */
 static int
 advance(struct run *rn)
@@ -862,7 +890,7 @@ advance(struct run *rn)
 	const struct rec *r;
 	int rc;
 
-	while (!rn->pending && !rn->done) {
+	while (!rn->pending && !rn->timed && !rn->done) {
 		if (rn->c == NULL) {
 			if ((rn->c = scan_read_next(&rn->rd)) == NULL) {
 				rn->done = true;
@@ -881,6 +909,13 @@ advance(struct run *rn)
 			return rc;
 	}
 	return 0;
+}
+
+/* next_time - when a set's waiting time or event is (the same if both). */
+static int64_t
+next_time(const struct run *rn)
+{
+	return rn->timed ? rn->at : rn->se.when;
 }
 
 /* count_sets - the rotated sets of l: runs of files of one family. */
@@ -907,6 +942,29 @@ count_sets(const struct source_list *l, size_t *start)
 }
 
 /*
+ * room_for_files - each merged set keeps a file open: raise the limit of
+ * open files toward the hard one when nsets would not fit, and say so
+ * when even that is too few.
+ */
+static void
+room_for_files(size_t nsets)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)nsets + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+	    want : rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < want)
+		diag_warn(NULL, 0, "%zu rotated sets are read at once, but only "
+		    "%llu files may be open (ulimit -n): the sets past that "
+		    "cannot be read", nsets, (unsigned long long)rl.rlim_cur);
+}
+
+/*
  * merge_run - several rotated sets (per-host folders, Exim's mainlog next
  * to maillog): each is dated and checked for duplicates on its own, and
  * their events are passed on in time order, the earlier set first on a
@@ -921,12 +979,16 @@ merge_run(const struct source_list *l, const struct scan_opts *o,
 {
 	size_t *start = xcalloc(nsets + 1, sizeof(*start)), i, best;
 	struct run **set = xcalloc(nsets, sizeof(*set));
+	struct progress pg;
+	uint64_t picks = 0;
 	int rc = 0;
 
 	count_sets(l, start);
 	start[nsets] = l->n;
+	room_for_files(nsets);
+	progress_init(&pg, l);
 	for (i = 0; i < nsets; i++) {
-		set[i] = run_new(l, o, fn, arg, st);
+		set[i] = run_new(l, o, fn, arg, st, &pg);
 		set[i]->sub.v = l->v + start[i];
 		set[i]->sub.n = start[i + 1] - start[i];
 		set[i]->l = &set[i]->sub;
@@ -938,14 +1000,23 @@ merge_run(const struct source_list *l, const struct scan_opts *o,
 		best = nsets;
 		for (i = 0; i < nsets && rc == 0; i++) {
 			rc = advance(set[i]);
-			if (set[i]->pending && (best == nsets ||
-			    set[i]->se.when < set[best]->se.when))
+			if ((set[i]->pending || set[i]->timed) &&
+			    (best == nsets || next_time(set[i]) <
+			    next_time(set[best])))
 				best = i;
 		}
 		if (rc != 0 || best == nsets)
 			break;
-		set[best]->pending = false;
-		rc = fn(&set[best]->se, arg);
+		if (++picks % 65536 == 0 && diag_progress_enabled())
+			show_progress(&pg, 0, st);
+		if (set[best]->timed) {
+			note_time(st, set[best]->at);
+			set[best]->timed = false;
+		}
+		if (set[best]->pending) {
+			set[best]->pending = false;
+			rc = fn(&set[best]->se, arg);
+		}
 	}
 	for (i = 0; i < nsets; i++) {
 		scan_read_stop(&set[i]->rd);
@@ -968,7 +1039,7 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
 	if (nsets > 1)
 		rc = merge_run(l, o, fn, arg, st, nsets);
 	else {
-		rn = run_new(l, o, fn, arg, st);
+		rn = run_new(l, o, fn, arg, st, NULL);
 		rc = single_run(rn, scan_jobs(o));
 		run_free(rn);
 	}

@@ -310,9 +310,10 @@ coverage(struct sbuf *sb, const struct timeline *tl, const struct audit *a)
 	const struct scan_stats *st = &tl->stats;
 	char x[40], y[40];
 
-	sbuf_addf(sb, "\nRead %llu files (%zu older ones skipped), %llu lines "
+	sbuf_addf(sb, "\nRead %llu file%s (%zu older ones skipped), %llu lines "
 	    "(%llu skipped), from %s to %s.\n",
-	    (unsigned long long)st->files, a->skipped_old,
+	    (unsigned long long)st->files, st->files == 1 ? "" : "s",
+	    a->skipped_old,
 	    (unsigned long long)st->lines, (unsigned long long)st->skipped,
 	    st->have_time ? day_text(st->first, x) : "-",
 	    st->have_time ? day_text(st->last, y) : "-");

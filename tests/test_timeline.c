@@ -28,27 +28,52 @@ teardown_dir(void)
 	fixture_dir_remove(dir);
 }
 
+#define FAIL_LINE "Jan %2d %02d:%02d:%02d %s postfix/submission/smtpd[%d]: " \
+	"warning: unknown[192.0.2.%d]: SASL LOGIN authentication failed: " \
+	"UGFzc3dvcmQ6\n"
+
+/* host_file - dir/HOST/maillog-20240131, open for writing. */
+static FILE *
+host_file(const char *host)
+{
+	char path[4200];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, host);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/%s/maillog-20240131", dir, host);
+	cr_assert_not_null(fp = fopen(path, "w"));
+	return fp;
+}
+
 /*
- * host_log - dir/HOST/maillog-20240107: n SASL failures of HOST, one a
- * minute from 10:00 on, at second `sec` of the minute.
+ * host_log - n SASL failures of HOST on Jan 6, one a minute from 10:00
+ * on, at second `sec` of the minute.
  */
 static void
 host_log(const char *host, int n, int sec)
 {
-	char path[4200];
-	FILE *fp;
+	FILE *fp = host_file(host);
 	int i;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, host);
-	cr_assert_eq(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/%s/maillog-20240107", dir, host);
-	cr_assert_not_null(fp = fopen(path, "w"));
 	for (i = 0; i < n; i++)
-		fprintf(fp, "Jan  6 %02d:%02d:%02d %s postfix/submission/"
-		    "smtpd[%d]: warning: unknown[192.0.2.%d]: SASL LOGIN "
-		    "authentication failed: UGFzc3dvcmQ6\n", 10 + i / 60,
-		    i % 60, sec, host, 100 + i, 1 + i % 200);
+		fprintf(fp, FAIL_LINE, 6, 10 + i / 60, i % 60, sec, host,
+		    100 + i, 1 + i % 200);
 	cr_assert_eq(fclose(fp), 0);
+}
+
+/* build - the timeline of dir's host folders, read -j1. */
+static void
+build(struct timeline *tl, struct source_list *l, uint32_t batch_lines)
+{
+	struct scan_opts o = { .jobs = 1, .batch_lines = batch_lines };
+	struct sbuf err = SBUF_INIT;
+	char *args[] = { dir };
+
+	memset(l, 0, sizeof(*l));
+	cr_assert_eq(source_collect(args, 1, l, &err), 0, "%s", err.buf);
+	sbuf_release(&err);
+	cr_assert_eq(timeline_build(tl, l, &o), 0);
 }
 
 TestSuite(timeline, .init = setup_dir, .fini = teardown_dir);
@@ -61,18 +86,13 @@ TestSuite(timeline, .init = setup_dir, .fini = teardown_dir);
  */
 Test(timeline, merged_sets_keep_one_index_per_file)
 {
-	struct scan_opts o = { .jobs = 1, .batch_lines = 2 };
 	struct source_list l;
-	struct sbuf err = SBUF_INIT;
 	struct timeline tl;
-	char *args[] = { dir };
 	size_t i, per_host[2] = { 0, 0 };
 
 	host_log("mx1", 40, 10);
 	host_log("mx2", 40, 20);
-	memset(&l, 0, sizeof(l));
-	cr_assert_eq(source_collect(args, 1, &l, &err), 0, "%s", err.buf);
-	cr_assert_eq(timeline_build(&tl, &l, &o), 0);
+	build(&tl, &l, 2);
 	cr_assert_eq(tl.n, 80, "%zu events stored, want 80", tl.n);
 	cr_assert_eq(tl.nfiles, 2, "%zu files, want 2", tl.nfiles);
 	for (i = 0; i < tl.n; i++) {
@@ -96,5 +116,32 @@ Test(timeline, merged_sets_keep_one_index_per_file)
 	cr_assert_eq(per_host[1], 40);
 	timeline_release(&tl);
 	source_list_release(&l);
-	sbuf_release(&err);
+}
+
+/*
+ * The logs are silent only when every host is: mx1 logs on Jan 1 and 20,
+ * mx2 every day in between, so no silence is longer than a day.  The
+ * merge once noted each set's times as it read ahead, and found 18 days.
+ */
+Test(timeline, merged_sets_silent_only_when_all_are)
+{
+	struct source_list l;
+	struct timeline tl;
+	FILE *fp = host_file("mx1");
+	int d;
+
+	fprintf(fp, FAIL_LINE, 1, 10, 0, 0, "mx1", 100, 1);
+	fprintf(fp, FAIL_LINE, 20, 10, 0, 0, "mx1", 101, 2);
+	cr_assert_eq(fclose(fp), 0);
+	fp = host_file("mx2");
+	for (d = 2; d <= 19; d++)
+		fprintf(fp, FAIL_LINE, d, 10, 0, 0, "mx2", 200 + d, 3);
+	cr_assert_eq(fclose(fp), 0);
+	build(&tl, &l, 0);
+	cr_assert_eq(tl.n, 20);
+	cr_expect_eq(tl.stats.gap, 86400, "longest silence %lld s after %lld",
+	    (long long)tl.stats.gap, (long long)tl.stats.gap_at);
+	cr_expect_eq(tl.stats.last - tl.stats.first, 19 * 86400);
+	timeline_release(&tl);
+	source_list_release(&l);
 }
