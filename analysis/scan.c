@@ -55,6 +55,7 @@ struct dupset {
 struct filectx {
 	const struct scan_opts	*opts;
 	const char		*name;
+	const char		*site;		/* its host sub-folder, or NULL */
 	struct rec_file		 info;		/* what stage one knew */
 	struct year_anchor	 own;		/* the file's own anchor */
 	bool			 have_prev;	/* a previous file's walk */
@@ -579,6 +580,7 @@ emit(struct run *rn, const struct envelope *env, const struct raw_event *ev,
 	se.when = when;
 	se.service = resolve_service(&rn->fc, ev, env);
 	se.file = rn->fc.name;
+	se.site = rn->fc.site;
 	se.line = lineno;
 	se.count = count;
 	rn->st->emitted++;
@@ -688,6 +690,7 @@ on_begin(struct run *rn, const struct rec *r)
 	memcpy(&fc->info, rec_blob(r), sizeof(fc->info));
 	fc->opts = rn->o;
 	fc->name = sf->name;
+	fc->site = sf->site;
 	fc->st = rn->st;
 	fc->join = &rn->join;
 	if (fc->info.status == FILE_SAME) {

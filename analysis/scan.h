@@ -54,6 +54,8 @@ struct scan_event {
 	int64_t			 when;	/* civil seconds (wall clock as UTC) */
 	const char		*service;	/* resolved service name */
 	const char		*file;		/* display name */
+	const char		*site;		/* the file's host sub-folder,
+						   NULL if none (source_file) */
 	uint64_t		 line;
 	uint32_t		 count;		/* attempts incl. repeats */
 };

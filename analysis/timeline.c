@@ -48,6 +48,7 @@ struct loader {
 	uint8_t		 last_host;
 	uint8_t		 last_svc;
 	size_t		 last_host_len;	/* its name's length */
+	const char	*last_site;	/* and the site it was given for */
 	size_t		 last_svc_len;
 };
 
@@ -89,12 +90,67 @@ cached_index(struct timeline *tl, const char **tbl, unsigned *n,
 	return *last;
 }
 
+/* same_site - two files' host sub-folders (source_file), NULL for none. */
+static bool
+same_site(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * host_index - the server of a line: its syslog host name, within the
+ * host sub-folder its file came from, so that two folders whose servers
+ * log the same name (or none, as Exim's mainlog) stay two servers.  Past
+ * TL_MAX_NAMES the rest share "other", which joins nothing.
+ */
+static uint8_t
+host_index(struct loader *ld, const char *site, const char *p, size_t len)
+{
+	struct timeline *tl = ld->tl;
+	unsigned i;
+
+	if (p == NULL)		/* an absent host is an empty span */
+		p = "";
+	i = ld->last_host;
+	if (tl->nhosts > 0 && ld->last_host_len == len &&
+	    same_site(ld->last_site, site) && memcmp(tl->hosts[i], p, len) == 0)
+		return ld->last_host;
+	for (i = 0; i < tl->nhosts; i++)
+		if (strlen(tl->hosts[i]) == len &&
+		    memcmp(tl->hosts[i], p, len) == 0 &&
+		    same_site(tl->host_site[i], site))
+			break;
+	if (i == tl->nhosts && i == TL_MAX_NAMES) {
+		if (tl->hosts[TL_MAX_NAMES] == NULL) {
+			tl->hosts[TL_MAX_NAMES] = "other";
+			diag_warn(NULL, 0, "more than %d servers (host names "
+			    "within host folders): the lines of the others "
+			    "are kept as host \"other\", but their sessions, "
+			    "messages and back-end lines are not joined",
+			    TL_MAX_NAMES);
+		}
+		ld->last_host_len = SIZE_MAX;
+		return TL_MAX_NAMES;
+	}
+	if (i == tl->nhosts) {
+		tl->hosts[i] = arena_memdup(&tl->arena, p, len);
+		tl->host_site[i] = site != NULL ? arena_memdup(&tl->arena,
+		    site, strlen(site)) : NULL;
+		tl->nhosts++;
+	}
+	ld->last_host = (uint8_t)i;
+	ld->last_host_len = len;
+	ld->last_site = site;
+	return ld->last_host;
+}
+
+/* session_key - (host, pid) of a line; 0 for none, or host "other". */
 static uint64_t
 session_key(uint8_t host, const struct envelope *env)
 {
 	uint32_t pid = 0;
 
-	if (!span_to_u32(env->pid, UINT32_MAX, &pid))
+	if (host == TL_MAX_NAMES || !span_to_u32(env->pid, UINT32_MAX, &pid))
 		return 0;
 	return ((uint64_t)host + 1) << 32 | pid;
 }
@@ -435,7 +491,8 @@ sendmail_event(struct loader *ld, const struct scan_event *se,
 	struct session *s;
 	uint64_t key;
 
-	if (ev->kind == EV_AUTH_FAIL && ev->queue_id.len > 0) {
+	if (ev->kind == EV_AUTH_FAIL && ev->queue_id.len > 0 &&
+	    e->host != TL_MAX_NAMES) {
 		s = session_get(ld, sm_qid_key(e->host, ev->queue_id));
 		if (!span_starts(ev->detail, "possible SMTP attack")) {
 			s->fail1++;
@@ -481,8 +538,7 @@ on_event(const struct scan_event *se, void *arg)
 		return 0;
 	}
 	memset(&e, 0, sizeof(e));
-	e.host = cached_index(tl, tl->hosts, &tl->nhosts, &ld->last_host,
-	    &ld->last_host_len, se->env->host.p, se->env->host.len);
+	e.host = host_index(ld, se->site, se->env->host.p, se->env->host.len);
 	e.when = (uint32_t)se->when;
 	if (kept(ev->kind)) {
 		e.source = file_index(ld, se->file);
@@ -501,7 +557,7 @@ on_event(const struct scan_event *se, void *arg)
 	}
 	if (sendmail && !sendmail_event(ld, se, &e, &count))
 		return 0;
-	if (mta)
+	if (mta && e.host != TL_MAX_NAMES)
 		follow_mail(ld, se, &e, sendmail);
 	if (kept(ev->kind))
 		idx = append(tl, &e, count);
@@ -624,14 +680,18 @@ score(int64_t dt)
 /*
  * same_host - both lines from one server.  A line without a host (Exim's
  * own mainlog, Dovecot's log_path file) was written on the server whose
- * syslog holds the other: it matches any host.
+ * syslog holds the other: it matches any host of its host folder (or of
+ * none).  "other" matches nothing.
  */
 static bool
 same_host(const struct timeline *tl, const struct event *a,
     const struct event *b)
 {
-	return a->host == b->host || tl->hosts[a->host][0] == '\0' ||
-	    tl->hosts[b->host][0] == '\0';
+	if (a->host == TL_MAX_NAMES || b->host == TL_MAX_NAMES)
+		return false;
+	return a->host == b->host || ((tl->hosts[a->host][0] == '\0' ||
+	    tl->hosts[b->host][0] == '\0') &&
+	    same_site(tl->host_site[a->host], tl->host_site[b->host]));
 }
 
 /*
@@ -747,7 +807,7 @@ sasl_match(const struct timeline *tl, const uint32_t *c, size_t lo,
 
 		if (d->when > p->when)
 			break;
-		if (used[j] || d->host != p->host ||
+		if (used[j] || d->host != p->host || d->host == TL_MAX_NAMES ||
 		    (p->account != 0 && d->account != p->account))
 			continue;
 		if (best >= 0 && tl->ev[c[best]].account != d->account)

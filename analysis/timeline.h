@@ -84,6 +84,9 @@ struct timeline {
 	const char		*services[TL_MAX_NAMES + 1];
 	unsigned		 nservices;
 	const char		*hosts[TL_MAX_NAMES + 1];
+	const char		*host_site[TL_MAX_NAMES + 1];	/* its host
+						   folder (source_file), NULL
+						   for none */
 	unsigned		 nhosts;
 	const char		**files;	/* display names */
 	size_t			 nfiles;	/* at most TL_MAX_FILES; when

@@ -135,6 +135,7 @@ select_files(struct source_list *l, struct audit *a, int64_t since)
 			a->skipped_old++;
 			free(l->v[i].path);
 			free(l->v[i].name);
+			free(l->v[i].site);
 			continue;
 		}
 		l->v[k++] = l->v[i];

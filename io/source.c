@@ -85,6 +85,7 @@ struct collect {
 	struct file_id		*ids;
 	size_t			 nids;
 	size_t			 capids;
+	const char		*site;	/* the host sub-folder being read */
 };
 
 /* digits - length of the run of ASCII digits at s. */
@@ -264,6 +265,7 @@ add_file(struct collect *c, char *path, char *name, bool explicit_arg,
 	f->explicit_arg = explicit_arg;
 	f->dateext = np.dateext;
 	f->rotation = np.rotation;
+	f->site = c->site != NULL ? xstrdup(c->site) : NULL;
 }
 
 /*
@@ -443,8 +445,10 @@ scan_hosts(struct collect *c, DIR *dir, const char *arg, char **names,
 			continue;
 		path = join(arg, names[i]);
 		sbuf_reset(&err);
+		c->site = path;
 		if (scan_folder(c, path, true, &err) == -1)
 			diag_warn(path, 0, "skipped: %s", err.buf);
+		c->site = NULL;
 		free(path);
 	}
 	sbuf_release(&err);
@@ -513,7 +517,7 @@ int
 source_collect(char *const *args, int nargs, struct source_list *out,
     struct sbuf *err)
 {
-	struct collect c = { out, out->n, NULL, 0, 0 };
+	struct collect c = { out, out->n, NULL, 0, 0, NULL };
 	int i, rc = 0;
 
 	for (i = 0; i < nargs && rc == 0; i++)
@@ -530,6 +534,7 @@ source_list_release(struct source_list *l)
 	for (i = 0; i < l->n; i++) {
 		free(l->v[i].path);
 		free(l->v[i].name);
+		free(l->v[i].site);
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));

@@ -36,6 +36,10 @@ struct source_file {
 	bool		 explicit_arg;	/* named on the command line */
 	int32_t		 dateext;	/* YYYYMMDD from the name, 0 = none */
 	uint32_t	 rotation;	/* ".N" suffix, 0 = none (or ".0") */
+	char		*site;		/* the per-host sub-folder it was found
+					   in (scan_hosts), else NULL: one
+					   server's logs, whatever host names
+					   they carry */
 };
 
 struct source_list {

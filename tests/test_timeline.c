@@ -145,3 +145,65 @@ Test(timeline, merged_sets_silent_only_when_all_are)
 	timeline_release(&tl);
 	source_list_release(&l);
 }
+
+/* write_lines - dir/HOST/maillog-20240131 with the given text. */
+static void
+write_lines(const char *host, const char *text)
+{
+	FILE *fp = host_file(host);
+
+	fputs(text, fp);
+	cr_assert_eq(fclose(fp), 0);
+}
+
+/*
+ * Two host folders are two servers, even when both log the host name
+ * "mail": alice's message on one is not given the bounces of the same
+ * queue id on the other.  Lines without a host name (Exim's mainlog)
+ * match the back-end lines of their own folder only.
+ */
+Test(timeline, host_folders_are_servers)
+{
+	struct source_list l;
+	struct timeline tl;
+	size_t i;
+	int fails = 0;
+
+	write_lines("a", "Jan 10 10:00:00 mail postfix/submission/smtpd[100]: "
+	    "1A2B3C4D5E: client=unknown[203.0.113.9], sasl_method=PLAIN, "
+	    "sasl_username=alice\n"
+	    "Jan 10 10:00:02 mail postfix/smtp[101]: 1A2B3C4D5E: "
+	    "to=<x@example.com>, relay=mx.example.com[192.0.2.50]:25, "
+	    "delay=1, delays=0.1/0/0.4/0.5, dsn=2.0.0, status=sent (250 ok)\n"
+	    "Jan 10 10:59:59 mail dovecot: auth: passwd-file(alice,"
+	    "203.0.113.7): Password mismatch\n"
+	    "Jan 10 11:00:02 mail postfix/submission/smtpd[102]: warning: "
+	    "unknown[203.0.113.7]: SASL LOGIN authentication failed: "
+	    "UGFzc3dvcmQ6\n");
+	write_lines("b", "Jan 10 10:05:00 mail postfix/smtp[200]: 1A2B3C4D5E: "
+	    "to=<y@example.net>, relay=mx.example.net[192.0.2.60]:25, "
+	    "delay=1, delays=0.1/0/0.4/0.5, dsn=5.1.1, status=bounced "
+	    "(host mx.example.net[192.0.2.60] said: 550 5.1.1 no such user)\n"
+	    "Jan 10 11:00:00 mail dovecot: auth: passwd-file(bob,"
+	    "203.0.113.7): Password mismatch\n");
+	build(&tl, &l, 0);
+	cr_assert_eq(tl.nhosts, 2, "%u servers, want 2", tl.nhosts);
+	cr_expect_str_eq(tl.hosts[0], "mail");
+	cr_expect_str_eq(tl.hosts[1], "mail");
+	cr_assert_eq(tl.ledger.n, 1);
+	cr_expect_eq(tl.ledger.msg[0].sent, 1);
+	cr_expect_eq(tl.ledger.msg[0].bounced, 0, "the other server's bounce");
+	/*
+	 * bob's back-end line on b is 2 s before the failure (Dovecot's
+	 * delay), alice's on a 3 s; but b is not the failure's server.
+	 */
+	for (i = 0; i < tl.n; i++)
+		if (tl.ev[i].kind == EV_AUTH_FAIL) {
+			cr_expect_str_eq(timeline_account(&tl,
+			    tl.ev[i].account), "alice");
+			fails++;
+		}
+	cr_expect_eq(fails, 1);
+	timeline_release(&tl);
+	source_list_release(&l);
+}
