@@ -239,7 +239,14 @@ append(struct timeline *tl, const struct event *e, uint32_t count)
 		uint16_t c = count > UINT16_MAX ? UINT16_MAX : (uint16_t)count;
 
 		if (tl->n == tl->cap) {
+			/* Indices are 32 bits; UINT32_MAX is "none". */
+			if (tl->n >= UINT32_MAX - 1)
+				diag_fatal(EXIT_OSERR, "more than %lu events "
+				    "to keep: read the logs in parts (--since, "
+				    "--until)", (unsigned long)(UINT32_MAX - 1));
 			tl->cap = tl->cap ? st_mult(tl->cap, 2) : 4096;
+			if (tl->cap > UINT32_MAX - 1)
+				tl->cap = UINT32_MAX - 1;
 			tl->ev = bigmem_realloc(tl->ev, tl->cap, sizeof(*tl->ev));
 		}
 		tl->ev[tl->n] = *e;
@@ -945,6 +952,12 @@ timeline_build(struct timeline *tl, const struct source_list *files,
 	ledger_init(&tl->ledger);
 	ld.tl = tl;
 	rc = scan_run(files, o, on_event, &ld, &tl->stats);
+	if (tl->dropped > 0) {
+		/* The store keeps 32-bit times: 1970 to 2106. */
+		diag_warn(NULL, 0, "%llu line(s) dated before 1970 or after "
+		    "2106 skipped", (unsigned long long)tl->dropped);
+		tl->stats.skipped += tl->dropped;
+	}
 	free(ld.sess);
 	free(ld.fkey);
 	free(ld.fval);

@@ -207,3 +207,30 @@ Test(timeline, host_folders_are_servers)
 	timeline_release(&tl);
 	source_list_release(&l);
 }
+
+/*
+ * The store keeps 32-bit times: a line dated before 1970 or after 2106
+ * is a skipped line (counted, so that --strict sees it), not silently
+ * left out.
+ */
+Test(timeline, out_of_range_dates_are_skipped_lines)
+{
+	struct source_list l;
+	struct timeline tl;
+
+	write_lines("mx1", "1969-12-31T23:59:58+00:00 mx1 postfix/submission/"
+	    "smtpd[1]: warning: unknown[192.0.2.1]: SASL LOGIN authentication "
+	    "failed: UGFzc3dvcmQ6\n"
+	    "2024-03-03T10:00:00+00:00 mx1 postfix/submission/smtpd[2]: "
+	    "warning: unknown[192.0.2.2]: SASL LOGIN authentication failed: "
+	    "UGFzc3dvcmQ6\n"
+	    "2107-01-01T00:00:00+00:00 mx1 postfix/submission/smtpd[3]: "
+	    "warning: unknown[192.0.2.3]: SASL LOGIN authentication failed: "
+	    "UGFzc3dvcmQ6\n");
+	build(&tl, &l, 0);
+	cr_expect_eq(tl.n, 1);
+	cr_expect_eq(tl.stats.skipped, 2, "%llu skipped",
+	    (unsigned long long)tl.stats.skipped);
+	timeline_release(&tl);
+	source_list_release(&l);
+}
