@@ -921,26 +921,40 @@ next_time(const struct run *rn)
 	return rn->timed ? rn->at : rn->se.when;
 }
 
-/* count_sets - the rotated sets of l: runs of files of one family. */
+/*
+ * group_sets - the rotated sets of l: files of one family, wherever they
+ * stand in the list (files named in the order maillog.1 mainlog.1
+ * maillog mainlog are two sets, not four), numbered in the order their
+ * families first appear; a file of no known family goes with the file
+ * before it.  set_of[i], when given, is the set of file i.  Returns the
+ * number of sets.
+ */
 static size_t
-count_sets(const struct source_list *l, size_t *start)
+group_sets(const struct source_list *l, size_t *set_of)
 {
-	char key[4096], cur[4096] = "";
-	size_t i, n = 0;
+	char key[4096], (*keys)[4096] = NULL;
+	size_t i, k, n = 0, cur = 0;
 
 	for (i = 0; i < l->n; i++) {
 		if (!family_key(&l->v[i], key, sizeof(key))) {
-			if (i > 0)
-				continue;	/* goes with the set before */
+			if (i > 0) {
+				if (set_of != NULL)
+					set_of[i] = cur;
+				continue;	/* goes with the file before */
+			}
 			key[0] = '\0';
 		}
-		if (i == 0 || strcmp(key, cur) != 0) {
-			if (start != NULL)
-				start[n] = i;
-			n++;
+		for (k = 0; k < n && strcmp(keys[k], key) != 0; k++)
+			;
+		if (k == n) {
+			keys = xreallocarray(keys, ++n, sizeof(*keys));
+			memcpy(keys[k], key, sizeof(key));
 		}
-		memcpy(cur, key, sizeof(key));
+		cur = k;
+		if (set_of != NULL)
+			set_of[i] = cur;
 	}
+	free(keys);
 	return n;
 }
 
@@ -980,20 +994,29 @@ static int
 merge_run(const struct source_list *l, const struct scan_opts *o,
     scan_fn fn, void *arg, struct scan_stats *st, size_t nsets)
 {
-	size_t *start = xcalloc(nsets + 1, sizeof(*start)), i, best;
+	size_t *set_of = xcalloc(l->n, sizeof(*set_of)), i, best;
 	struct run **set = xcalloc(nsets, sizeof(*set));
 	struct progress pg;
 	uint64_t picks = 0;
 	int rc = 0;
 
-	count_sets(l, start);
-	start[nsets] = l->n;
+	group_sets(l, set_of);
 	room_for_files(nsets);
 	progress_init(&pg, l);
-	for (i = 0; i < nsets; i++) {
+	for (i = 0; i < nsets; i++)
 		set[i] = run_new(l, o, fn, arg, st, &pg);
-		set[i]->sub.v = l->v + start[i];
-		set[i]->sub.n = start[i + 1] - start[i];
+	/* Each set's files, in list order: shallow copies, l owns them. */
+	for (i = 0; i < l->n; i++) {
+		struct source_list *sub = &set[set_of[i]]->sub;
+
+		if (sub->n == sub->cap) {
+			sub->cap = sub->cap ? st_mult(sub->cap, 2) : 8;
+			sub->v = xreallocarray(sub->v, sub->cap,
+			    sizeof(*sub->v));
+		}
+		sub->v[sub->n++] = l->v[i];
+	}
+	for (i = 0; i < nsets; i++) {
 		set[i]->l = &set[i]->sub;
 		set[i]->hold = true;
 		scan_read_start(&set[i]->rd, &set[i]->sub, 0, false,
@@ -1023,10 +1046,11 @@ merge_run(const struct source_list *l, const struct scan_opts *o,
 	}
 	for (i = 0; i < nsets; i++) {
 		scan_read_stop(&set[i]->rd);
+		free(set[i]->sub.v);
 		run_free(set[i]);
 	}
 	free(set);
-	free(start);
+	free(set_of);
 	return rc;
 }
 
@@ -1035,7 +1059,7 @@ scan_run(const struct source_list *l, const struct scan_opts *o,
     scan_fn fn, void *arg, struct scan_stats *st)
 {
 	struct run *rn;
-	size_t nsets = count_sets(l, NULL);
+	size_t nsets = group_sets(l, NULL);
 	int rc;
 
 	memset(st, 0, sizeof(*st));

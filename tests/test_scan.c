@@ -209,6 +209,52 @@ Test(scan, copytruncate_overlap_counted_once)
 	cr_expect_eq(s.line[3], 3);
 }
 
+/*
+ * Files named in an order that interleaves two families are still two
+ * rotated sets: the copytruncate overlap of maillog.1 and maillog is
+ * dropped although mail.log.1 stands between them.  (They were four
+ * sets, and the overlap was counted twice.)
+ */
+Test(scan, interleaved_families_are_two_sets)
+{
+	char a[4096] = "", b[4096] = "", c[4096] = "", d[4096] = "";
+	char paths[4][4200];
+	char *args[4];
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct source_list l;
+	struct sbuf err = SBUF_INIT;
+	struct seen s;
+	int i;
+
+	fail_line(a, sizeof(a), "Jan  5 10:00:01", 10, 1);
+	fail_line(a, sizeof(a), "Jan  5 10:00:03", 10, 3);
+	fail_line(b, sizeof(b), "Jan  5 10:00:02", 20, 2);
+	fail_line(c, sizeof(c), "Jan  5 10:00:03", 10, 3);	/* overlap */
+	fail_line(c, sizeof(c), "Jan  5 10:00:05", 10, 5);
+	fail_line(d, sizeof(d), "Jan  5 10:00:04", 20, 4);
+	snprintf(paths[0], sizeof(paths[0]), "%s",
+	    write_file("maillog.1", a, 1704450000));
+	snprintf(paths[1], sizeof(paths[1]), "%s",
+	    write_file("mail.log.1", b, 1704450000));
+	snprintf(paths[2], sizeof(paths[2]), "%s",
+	    write_file("maillog", c, 1704500000));
+	snprintf(paths[3], sizeof(paths[3]), "%s",
+	    write_file("mail.log", d, 1704500000));
+	for (i = 0; i < 4; i++)
+		args[i] = paths[i];
+	memset(&s, 0, sizeof(s));
+	memset(&l, 0, sizeof(l));
+	cr_assert_eq(source_collect(args, 4, &l, &err), 0, "%s", err.buf);
+	scan_run(&l, &o, collect, &s, &st);
+	source_list_release(&l);
+	sbuf_release(&err);
+	cr_expect_eq(s.n, 5, "%d events, want 5", s.n);
+	cr_expect_eq(st.duplicates, 1);
+	for (i = 1; i < s.n; i++)
+		cr_expect_gt(s.when[i], s.when[i - 1], "event %d out of order", i);
+}
+
 Test(scan, twin_files_counted_once)
 {
 	char a[4096] = "";
