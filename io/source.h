@@ -2,9 +2,10 @@
  * io/source.h - which files to read, and in which order.
  *
  * Arguments are files, folders or "-" (standard input).  A folder is
- * searched (not recursively) for mail-log families: "maillog" and
- * "mail.log", each with numbered rotations (".1", ".2.gz", ...) and
- * dateext rotations ("-YYYYMMDD", "-YYYYMMDD.gz").  Debian's subset files
+ * searched (not recursively) for mail-log families: "maillog",
+ * "mail.log", Exim's "mainlog" and "exim_mainlog", each with numbered
+ * rotations (".1", ".2.gz", ...) and dateext rotations ("-YYYYMMDD",
+ * "-YYYYMMDD.gz").  Debian's subset files
  * "mail.err", "mail.warn" and "mail.info" repeat lines of mail.log and are
  * skipped unless named explicitly; so is everything else in the folder.
  * Within a family files are ordered oldest first: dateext files by date,
@@ -15,11 +16,12 @@
  * searched one level further: each sub-folder holding mail logs is taken
  * as one host's (/var/log/hosts/mx1/maillog, .../mx2/maillog), sub-folders
  * in name order, each host's files oldest first, one host after the other
- * (not merged in time order); a sub-folder that cannot be read is skipped
- * with a warning.  Rotations compressed with bzip2, xz or
- * zstd are skipped with a warning (io/reader cannot read them yet).  A
- * file reached twice (same device and inode, e.g. through a folder and
- * by name) is listed once, with a warning.
+ * in the list, each file marked with its sub-folder (site); the scan
+ * (analysis/scan.c) merges the families in time order.  A sub-folder that
+ * cannot be read is skipped with a warning.  Rotations compressed with
+ * gzip, bzip2, xz or zstd are listed like plain ones (io/reader tells them
+ * by their magic bytes).  A file reached twice (same device and inode,
+ * e.g. through a folder and by name) is listed once, with a warning.
  */
 #ifndef SUBSUBMIT_IO_SOURCE_H
 #define SUBSUBMIT_IO_SOURCE_H
