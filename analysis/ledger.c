@@ -16,6 +16,7 @@
 
 #include "analysis/intern.h"
 #include "io/bigmem.h"
+#include "io/diag.h"
 #include "io/xalloc.h"
 
 #define DOMS_KEPT	8	/* recipient domains kept in a join slot */
@@ -149,6 +150,10 @@ ledger_submit(struct ledger *l, uint8_t host, struct span qid,
 	uint64_t key = qid_key(host, qid);
 	size_t k;
 
+	/* A message index is a uint32_t, and UINT32_MAX means none. */
+	if (l->n == UINT32_MAX)
+		diag_fatal(EXIT_OSERR, "out of memory: more than %lu "
+		    "messages", (unsigned long)UINT32_MAX - 1);
 	if (l->n == l->cap) {
 		l->cap = l->cap ? st_mult(l->cap, 2) : 1024;
 		l->msg = bigmem_realloc(l->msg, l->cap, sizeof(*l->msg));

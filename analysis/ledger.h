@@ -93,7 +93,10 @@ struct ledger {
 void	ledger_init(struct ledger *);
 void	ledger_release(struct ledger *);
 
-/* ledger_submit - a new message; returns its index. */
+/*
+ * ledger_submit - a new message; returns its index.  Past UINT32_MAX - 1
+ * messages, exits 71 (EX_OSERR) as if out of memory.
+ */
 uint32_t ledger_submit(struct ledger *, uint8_t host, struct span qid,
     const struct message *m);
 
