@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "io/bigmem.h"
+#include "io/diag.h"
 #include "io/xalloc.h"
 
 #define P1	0x9e3779b185ebca87ULL	/* xxHash64's primes */
@@ -83,16 +84,30 @@ hash64(const void *vp, size_t n)
 	return h;
 }
 
-/* grow_slots - double the slot table; rehash through key_hash. */
+/*
+ * full - whether a table of n ids needs more than its cap slots before
+ * it takes one more id (at most 3/4 of the slots in use).  In size_t:
+ * n + 1 and the products pass 2^32 for the last ids.
+ */
+static bool
+full(uint32_t n, size_t cap)
+{
+	return st_mult(st_add(n, 1), 4) > st_mult(cap, 3);
+}
+
+/*
+ * grow_slots - double the slot table; rehash through key_hash.  The
+ * sizes are checked: a slot count past SIZE_MAX exits 71.
+ */
 static void
-grow_slots(uint32_t **slot, uint32_t *cap, uint32_t n,
+grow_slots(uint32_t **slot, size_t *cap, uint32_t n,
     uint64_t (*key_hash)(const void *, uint32_t), const void *tbl)
 {
-	uint32_t ncap = *cap ? *cap * 2 : 1024, id, i;
-	uint32_t *ns = bigmem_calloc(ncap, sizeof(*ns));
+	size_t ncap = *cap ? st_mult(*cap, 2) : 1024, i;
+	uint32_t *ns = bigmem_calloc(ncap, sizeof(*ns)), id;
 
 	for (id = 1; id < n; id++) {
-		i = (uint32_t)key_hash(tbl, id) & (ncap - 1);
+		i = (size_t)key_hash(tbl, id) & (ncap - 1);
 		while (ns[i] != 0)
 			i = (i + 1) & (ncap - 1);
 		ns[i] = id;
@@ -100,6 +115,24 @@ grow_slots(uint32_t **slot, uint32_t *cap, uint32_t n,
 	bigmem_free(*slot);
 	*slot = ns;
 	*cap = ncap;
+}
+
+/*
+ * next_id - the id a new entry gets, n + 1 ids in use after; exits 71
+ * past INTERN_MAX_ID.  *v is doubled when the id is a power of two.
+ */
+static uint32_t
+next_id(uint32_t *n, void **v, size_t size, const char *what)
+{
+	uint32_t id = *n;
+
+	if (id > INTERN_MAX_ID)
+		diag_fatal(EXIT_OSERR, "out of memory: more than %lu "
+		    "distinct %s", (unsigned long)INTERN_MAX_ID, what);
+	if ((id & (id - 1)) == 0)	/* capacity doubles at powers of two */
+		*v = bigmem_realloc(*v, st_mult(id, 2), size);
+	(*n)++;
+	return id;
 }
 
 static uint64_t
@@ -131,25 +164,24 @@ intern_str_release(struct intern_str *t)
 uint32_t
 intern_str_id(struct intern_str *t, const char *p, size_t len)
 {
-	uint32_t i, id;
+	void *v = t->v;
+	uint32_t id;
+	size_t i;
 
 	if (len == 0)
 		return 0;
 	if (len > UINT32_MAX)
 		len = UINT32_MAX;
-	if ((uint64_t)(t->n + 1) * 4 > (uint64_t)t->cap * 3)
+	if (full(t->n, t->cap))
 		grow_slots(&t->slot, &t->cap, t->n, str_key_hash, t);
-	i = (uint32_t)hash64(p, len) & (t->cap - 1);
+	i = (size_t)hash64(p, len) & (t->cap - 1);
 	while ((id = t->slot[i]) != 0) {
 		if (t->v[id].len == len && memcmp(t->v[id].s, p, len) == 0)
 			return id;
 		i = (i + 1) & (t->cap - 1);
 	}
-	if (t->n == UINT32_MAX)
-		return 0;
-	id = t->n++;
-	if ((id & (id - 1)) == 0)	/* capacity doubles at powers of two */
-		t->v = bigmem_realloc(t->v, (size_t)id * 2, sizeof(*t->v));
+	id = next_id(&t->n, &v, sizeof(*t->v), "names");
+	t->v = v;
 	t->v[id].s = arena_memdup(t->arena, p, len);
 	t->v[id].len = (uint32_t)len;
 	t->slot[i] = id;
@@ -159,11 +191,12 @@ intern_str_id(struct intern_str *t, const char *p, size_t len)
 uint32_t
 intern_str_find(const struct intern_str *t, const char *p, size_t len)
 {
-	uint32_t i, id;
+	uint32_t id;
+	size_t i;
 
 	if (len == 0 || t->cap == 0)
 		return 0;
-	i = (uint32_t)hash64(p, len) & (t->cap - 1);
+	i = (size_t)hash64(p, len) & (t->cap - 1);
 	while ((id = t->slot[i]) != 0) {
 		if (t->v[id].len == len && memcmp(t->v[id].s, p, len) == 0)
 			return id;
@@ -212,21 +245,20 @@ intern_ip_release(struct intern_ip *t)
 uint32_t
 intern_ip_id(struct intern_ip *t, const struct ipaddr *a)
 {
-	uint32_t i, id;
+	void *v = t->v;
+	uint32_t id;
+	size_t i;
 
-	if ((uint64_t)(t->n + 1) * 4 > (uint64_t)t->cap * 3)
+	if (full(t->n, t->cap))
 		grow_slots(&t->slot, &t->cap, t->n, ip_key_hash, t);
-	i = (uint32_t)hash64(a->b, sizeof(a->b)) & (t->cap - 1);
+	i = (size_t)hash64(a->b, sizeof(a->b)) & (t->cap - 1);
 	while ((id = t->slot[i]) != 0) {
 		if (memcmp(t->v[id].b, a->b, sizeof(a->b)) == 0)
 			return id;
 		i = (i + 1) & (t->cap - 1);
 	}
-	if (t->n == UINT32_MAX)
-		return 0;
-	id = t->n++;
-	if ((id & (id - 1)) == 0)
-		t->v = bigmem_realloc(t->v, (size_t)id * 2, sizeof(*t->v));
+	id = next_id(&t->n, &v, sizeof(*t->v), "addresses");
+	t->v = v;
 	t->v[id] = *a;
 	t->slot[i] = id;
 	return id;

@@ -34,6 +34,13 @@
 #define VALUE_MAX	96
 /* Dovecot cuts the login user name to 80 bytes and marks the cut. */
 #define LOGIN_USER_MAX	80
+/*
+ * Most attempts one login line may stand for: the bound the "message
+ * repeated N times" records have (analysis/scan_read.c).  The timeline
+ * stores a count in 65535-sized records, so an unbounded N would let one
+ * line fill memory; a line claiming more is bad, as a repeat record is.
+ */
+#define ATTEMPTS_MAX	1000000
 
 enum level {
 	LV_NONE,
@@ -626,36 +633,49 @@ static const struct extra event_reasons[] = {
 	{ "cleartext_auth_disabled",	V_NOPASS },
 };
 
-/* count_of - N from "..., N attempts" or "N authentication attempts". */
+/* ndigits - the number of decimal digits that start s. */
+static size_t
+ndigits(struct span s)
+{
+	size_t i;
+
+	for (i = 0; i < s.len && s.p[i] >= '0' && s.p[i] <= '9'; i++)
+		continue;
+	return i;
+}
+
+/*
+ * count_of - N from "..., N attempts" or "N authentication attempts": 1
+ * when there is no N (or it is 0), 0 when N is over ATTEMPTS_MAX.
+ */
 static uint32_t
 count_of(struct span g)
 {
 	uint32_t n;
-	size_t used;
 	ptrdiff_t k;
 
 	k = SPAN_FIND_LIT(g, ", ");
-	if (k >= 0 && !(g.len > 0 && g.p[0] >= '0' && g.p[0] <= '9'))
+	if (k >= 0 && ndigits(g) == 0)
 		g = span_skip(g, (size_t)k + 2);
-	if (!span_prefix_u32(g, UINT32_MAX, &n, &used) || n == 0)
+	if (ndigits(g) == 0)
 		return 1;
-	return n;
+	if (!span_prefix_u32(g, ATTEMPTS_MAX, &n, NULL))
+		return 0;
+	return n == 0 ? 1 : n;
 }
 
 /* classify - the verdict of a group by a prefix table. */
 static enum verdict
 classify(struct span g, const struct extra *tab, size_t ntab)
 {
-	size_t i;
-	uint32_t n;
-	size_t used;
+	size_t i, nd;
 
 	for (i = 0; i < ntab; i++)
 		if (span_starts(g, tab[i].prefix))
 			return tab[i].v;
-	/* 1.0/1.1: "(1 authentication attempts)". */
-	if (span_prefix_u32(g, UINT32_MAX, &n, &used) &&
-	    span_eq(span_skip(g, used), " authentication attempts"))
+	/* 1.0/1.1: "(1 authentication attempts)"; count_of() checks N. */
+	if ((nd = ndigits(g)) > 0 &&
+	    span_eq(span_skip(g, nd), " authentication attempts"))
 		return V_FAIL;
 	return V_UNKNOWN;
 }
@@ -897,6 +917,7 @@ login_line(const struct proc *p, const struct dvline *dl,
 	struct span b = dl->body, hdr, extra = SPAN_NULL;
 	struct elems el;
 	enum verdict v;
+	uint32_t n = 1;
 	ptrdiff_t k;
 
 	if (strip_level(&b) == LV_ERROR)
@@ -911,11 +932,14 @@ login_line(const struct proc *p, const struct dvline *dl,
 	if (!parse_elements(span_skip(b, (size_t)k + 2), &el))
 		return skip(why, PARSE_BAD,
 		    "no 'rip=' address in dovecot login record");
+	if (v == V_FAIL && (n = count_of(extra)) == 0)
+		return skip(why, PARSE_BAD,
+		    "attempt count over 1000000 in dovecot login record");
 	login_event(ev, v == V_UNKNOWN ? EV_AUTH_OK : EV_AUTH_FAIL, p->svc,
 	    &el);
 	ev->detail = extra;
 	if (v == V_FAIL)
-		ev->count = count_of(extra);
+		ev->count = n;
 	if (v == V_NOPASS)
 		ev->flags |= EVF_NO_PASSWORD;
 	return PARSE_OK;

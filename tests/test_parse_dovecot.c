@@ -636,6 +636,67 @@ static const struct dv_case injected[] = {
 	  "a: Info: sql: x,6.6.6.6", 1, EVF_SESSION, 0, "S24", "plain" },
 };
 
+/*
+ * The attempt count is bounded as "message repeated N times" is: up to
+ * 1000000 is taken, more is a bad line (the timeline would otherwise
+ * store one record per 65535 attempts of a single line).
+ */
+static const struct dv_case counts[] = {
+	{ "Mar  3 10:00:00 mx1 dovecot: imap-login: Disconnected (auth "
+	  "failed, 1000000 attempts in 5 secs): user=<erin>, method=PLAIN, "
+	  "rip=203.0.113.5, lip=192.0.2.10, TLS, session=<w0>",
+	  PARSE_OK, EV_AUTH_FAIL, SVC_IMAP, "203.0.113.5", "erin", 1000000,
+	  EVF_SESSION, 0, "w0", "PLAIN" },
+	{ "Mar  3 10:00:00 mx1 dovecot: imap-login: Disconnected (auth "
+	  "failed, 1000001 attempts in 5 secs): user=<erin>, method=PLAIN, "
+	  "rip=203.0.113.5, lip=192.0.2.10, TLS, session=<w1>",
+	  PARSE_BAD, 0, 0, ANY, ANY, 0, 0, 0, ANY, ANY },
+	/* /tmp/review-clamp/wrap.log: 65537 records from one line. */
+	{ "Mar  3 10:00:00 mx1 dovecot: imap-login: Disconnected (auth "
+	  "failed, 4294967295 attempts in 5 secs): user=<erin>, method=PLAIN, "
+	  "rip=203.0.113.5, lip=192.0.2.10, TLS, session=<w2>",
+	  PARSE_BAD, 0, 0, ANY, ANY, 0, 0, 0, ANY, ANY },
+	/* Past UINT32_MAX: was taken as 1 attempt. */
+	{ "Mar  3 10:00:00 mx1 dovecot: imap-login: Disconnected (auth "
+	  "failed, 99999999999999999999 attempts in 5 secs): user=<erin>, "
+	  "method=PLAIN, rip=203.0.113.5, lip=192.0.2.10, TLS",
+	  PARSE_BAD, 0, 0, ANY, ANY, 0, 0, 0, ANY, ANY },
+	{ "Mar  3 10:00:00 mx1 dovecot: pop3-login: Disconnected "
+	  "(authorization failed, 2000000 attempts in 4 secs): user=<bob>, "
+	  "method=PLAIN, rip=192.0.2.9, lip=192.0.2.1",
+	  PARSE_BAD, 0, 0, ANY, ANY, 0, 0, 0, ANY, ANY },
+	/* 1.x wording, within and over the bound, and past UINT32_MAX. */
+	{ "May 31 09:43:57 pop3-login: Info: Aborted login (1000000 "
+	  "authentication attempts): user=<u>, method=PLAIN, rip=1.2.3.4",
+	  PARSE_OK, EV_AUTH_FAIL, SVC_POP3, "1.2.3.4", "u", 1000000, 0, 0,
+	  ANY, ANY },
+	{ "May 31 09:43:57 pop3-login: Info: Aborted login (1000001 "
+	  "authentication attempts): user=<u>, method=PLAIN, rip=1.2.3.4",
+	  PARSE_BAD, 0, 0, ANY, ANY, 0, 0, 0, ANY, ANY },
+	{ "May 31 09:43:57 pop3-login: Info: Aborted login (4294967296 "
+	  "authentication attempts): user=<u>, method=PLAIN, rip=1.2.3.4",
+	  PARSE_BAD, 0, 0, ANY, ANY, 0, 0, 0, ANY, ANY },
+	/* No number, or 0: one attempt, as before. */
+	{ "Mar  3 10:00:00 mx1 dovecot: imap-login: Disconnected (auth "
+	  "failed, 0 attempts in 5 secs): user=<erin>, method=PLAIN, "
+	  "rip=203.0.113.5, lip=192.0.2.10",
+	  PARSE_OK, EV_AUTH_FAIL, SVC_IMAP, "203.0.113.5", "erin", 1, 0, 0,
+	  ANY, ANY },
+};
+
+Test(parse_dovecot, attempt_count_bound)
+{
+	struct envelope env;
+	struct raw_event ev;
+	const char *why = NULL;
+
+	check_table(counts, NELEM(counts));
+	mkenv(counts[1].line, &env);
+	cr_assert_eq(parse_dovecot(&env, &ev, &why), PARSE_BAD);
+	cr_expect_str_eq(why,
+	    "attempt count over 1000000 in dovecot login record");
+}
+
 Test(parse_dovecot, login_failures)
 {
 	check_table(login_fail, NELEM(login_fail));
