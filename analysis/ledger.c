@@ -246,6 +246,8 @@ domain_hash(struct span d)
 	size_t i, n = d.len < sizeof(low) ? d.len : sizeof(low);
 	uint64_t h;
 
+	if (n == 0)
+		return 1;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)d.p[i];
 

@@ -653,8 +653,11 @@ on_event(struct run *rn, const struct rec *r)
 	}
 	dupset_add(fc->cur, r->u.hash, when);
 	c = r->n > 1 ? (uint64_t)ev->count * r->n : ev->count;
-	return emit(rn, env, ev, when, r->lineno,
-	    c > UINT32_MAX ? UINT32_MAX : (uint32_t)c);
+	if (c > REC_COUNT_MAX) {
+		skip(fc, r->lineno, "repeats times attempts over 1000000");
+		return 0;
+	}
+	return emit(rn, env, ev, when, r->lineno, (uint32_t)c);
 }
 
 /* on_replay - "last message repeated N times": the copy, N times. */

@@ -299,6 +299,34 @@ Test(scan, repeat_records_count)
 	cr_expect_eq(st.skipped, 0);
 }
 
+/*
+ * A repeat record of a line that itself stands for many attempts: the
+ * product is bounded like each count (REC_COUNT_MAX), and a line over it
+ * is skipped, not turned into billions of attempts (65537 stored events
+ * each for the timeline).
+ */
+Test(scan, repeats_times_attempts_bounded)
+{
+	char a[4096] = "";
+	struct scan_opts o = { 0 };
+	struct scan_stats st;
+	struct seen s;
+
+	strcat(a, "Jan  5 10:00:00 mx1 dovecot: message repeated 1000000 "
+	    "times: [ imap-login: Disconnected (auth failed, 1000000 attempts "
+	    "in 2 secs): user=<a>, method=PLAIN, rip=192.0.2.1, "
+	    "lip=192.0.2.2, session=<x>]\n");
+	strcat(a, "Jan  5 10:00:01 mx1 dovecot: message repeated 2 times: [ "
+	    "imap-login: Disconnected (auth failed, 3 attempts in 2 secs): "
+	    "user=<a>, method=PLAIN, rip=192.0.2.1, lip=192.0.2.2, "
+	    "session=<y>]\n");
+	write_file("maillog-20240106", a, 0);
+	run_scan(&s, &o, &st);
+	cr_assert_eq(s.n, 1);
+	cr_expect_eq(s.count[0], 6);
+	cr_expect_eq(st.skipped, 1);
+}
+
 Test(scan, since_until_window)
 {
 	char a[4096] = "";
