@@ -42,6 +42,23 @@ verdict_name(enum verdict v)
 	return (unsigned)v < 4 ? verdict_names[v] : "?";
 }
 
+int
+abuse_cc_slot(const char *cc)
+{
+	if (cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z' ||
+	    cc[2] != '\0')
+		return -1;
+	return (cc[0] - 'A') * 26 + (cc[1] - 'A');
+}
+
+void
+abuse_cc_code(int slot, char cc[3])
+{
+	cc[0] = (char)('A' + slot / 26 % 26);
+	cc[1] = (char)('A' + slot % 26);
+	cc[2] = '\0';
+}
+
 void
 abuse_opts_default(struct abuse_opts *o)
 {
@@ -920,33 +937,104 @@ fail_accounts(struct ctx *c)
 	free(ok);
 }
 
-/* tally_add - count n for key in a small top list (kept sorted later). */
-static void
-tally_add(struct count_by *t, size_t *nt, size_t cap, const char *key,
-    uint64_t n)
-{
-	size_t k;
-
-	for (k = 0; k < *nt && strcmp(t[k].key, key) != 0; k++)
-		;
-	if (k == *nt) {
-		if (*nt == cap)
-			return;
-		snprintf(t[k].key, sizeof(t[k].key), "%s", key);
-		t[k].n = 0;
-		(*nt)++;
-	}
-	t[k].n += n;
-}
-
+/* cmp_count - the most first, equal counts by key. */
 static int
-cmp_count(const void *a, const void *b)
+cmp_count(const struct count_by *x, const struct count_by *y)
 {
-	const struct count_by *x = a, *y = b;
-
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
 	return strcmp(x->key, y->key);
+}
+
+/*
+ * top_add - offer (key, n) to a top list of SUMMARY_TOP rows kept in
+ * cmp_count() order: the most first, equals by key.  That order is total,
+ * so the list is the same whatever order the keys are offered in.  Keys
+ * counted 0 times are never shown (report's top_list) and are left out.
+ */
+static void
+top_add(struct count_by *top, size_t *ntop, const char *key, uint64_t n)
+{
+	struct count_by x;
+	size_t i;
+
+	if (n == 0)
+		return;
+	snprintf(x.key, sizeof(x.key), "%s", key);
+	x.n = n;
+	if (*ntop == SUMMARY_TOP && cmp_count(&x, &top[SUMMARY_TOP - 1]) >= 0)
+		return;
+	i = *ntop < SUMMARY_TOP ? (*ntop)++ : SUMMARY_TOP - 1;
+	for (; i > 0 && cmp_count(&x, &top[i - 1]) < 0; i--)
+		top[i] = top[i - 1];
+	top[i] = x;
+}
+
+/*
+ * Failures per AS number: an open-addressing table, half empty at most,
+ * so that every AS is counted, however many there are; it grows by
+ * doubling, not per event.
+ */
+struct asn_tally {
+	uint32_t	*asn;		/* 0 = empty slot */
+	uint64_t	*n;
+	size_t		 cap, used;	/* cap: 0 or a power of two */
+};
+
+static size_t
+asn_slot0(uint32_t asn, size_t cap)
+{
+	return (size_t)((uint64_t)asn * 0x9e3779b97f4a7c15ULL >> 24) &
+	    (cap - 1);
+}
+
+/* asn_add - add n to the failures of asn (not 0). */
+static void
+asn_add(struct asn_tally *t, uint32_t asn, uint64_t n)
+{
+	struct asn_tally old = *t;
+	size_t i, k;
+
+	if ((t->used + 1) * 2 > t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->asn = xcalloc(t->cap, sizeof(*t->asn));
+		t->n = xcalloc(t->cap, sizeof(*t->n));
+		t->used = 0;
+		for (k = 0; k < old.cap; k++)
+			if (old.asn[k] != 0)
+				asn_add(t, old.asn[k], old.n[k]);
+		free(old.asn);
+		free(old.n);
+	}
+	for (i = asn_slot0(asn, t->cap); t->asn[i] != 0 && t->asn[i] != asn;
+	    i = (i + 1) & (t->cap - 1))
+		;
+	if (t->asn[i] == 0) {
+		t->asn[i] = asn;
+		t->used++;
+	}
+	t->n[i] += n;
+}
+
+/* top_lists - the countries and networks most failures came from. */
+static void
+top_lists(const uint64_t *cc, const struct asn_tally *asn,
+    struct abuse_report *rep)
+{
+	size_t ncc = 0, nasn = 0, i;
+	char key[48];
+	int s;
+
+	for (s = 0; s < ABUSE_CC_SLOTS; s++) {
+		abuse_cc_code(s, key);
+		top_add(rep->top_cc, &ncc, key, cc[s]);
+	}
+	for (i = 0; i < asn->cap; i++) {
+		if (asn->asn[i] == 0)
+			continue;
+		snprintf(key, sizeof(key), "AS%u", (unsigned)asn->asn[i]);
+		top_add(rep->top_asn, &nasn, key, asn->n[i]);
+	}
 }
 
 /* summary - failures, attack origins and block-list periods. */
@@ -954,11 +1042,13 @@ static void
 summary(const struct ctx *c, struct abuse_report *rep)
 {
 	const struct timeline *tl = c->tl;
-	struct count_by cc[256], asn[256];
-	size_t ncc = 0, nasn = 0, i;
+	uint64_t cc[ABUSE_CC_SLOTS];
+	struct asn_tally asn = { NULL, NULL, 0, 0 };
+	size_t i;
 	uint32_t last_day = UINT32_MAX;
-	char key[48];
+	int s;
 
+	memset(cc, 0, sizeof(cc));
 	for (i = 0; i < tl->n; i++) {
 		const struct event *e = &tl->ev[i];
 		const struct ip_origin *o = &c->origin[e->ip];
@@ -975,19 +1065,14 @@ summary(const struct ctx *c, struct abuse_report *rep)
 		if (!event_counts_as_failure(e))
 			continue;
 		rep->failures += e->count;
-		if (o->cc[0] != '\0')
-			tally_add(cc, &ncc, 256, o->cc, e->count);
-		if (o->asn != 0) {
-			snprintf(key, sizeof(key), "AS%u", (unsigned)o->asn);
-			tally_add(asn, &nasn, 256, key, e->count);
-		}
+		if ((s = abuse_cc_slot(o->cc)) >= 0)
+			cc[s] += e->count;
+		if (o->asn != 0)
+			asn_add(&asn, o->asn, e->count);
 	}
-	qsort(cc, ncc, sizeof(cc[0]), cmp_count);
-	qsort(asn, nasn, sizeof(asn[0]), cmp_count);
-	memcpy(rep->top_cc, cc, (ncc < SUMMARY_TOP ? ncc : SUMMARY_TOP) *
-	    sizeof(cc[0]));
-	memcpy(rep->top_asn, asn, (nasn < SUMMARY_TOP ? nasn : SUMMARY_TOP) *
-	    sizeof(asn[0]));
+	top_lists(cc, &asn, rep);
+	free(asn.asn);
+	free(asn.n);
 }
 
 static int

@@ -97,6 +97,18 @@ struct count_by {
 
 #define SUMMARY_TOP	5
 
+/*
+ * Country codes are two letters A to Z (io/geo.c upper-cases them), so
+ * an array of ABUSE_CC_SLOTS counters counts every country there is.
+ * abuse_cc_slot - a code's index in such an array, or -1 when cc is not
+ * two letters A to Z ("" included).  abuse_cc_code - the code of an
+ * index, NUL-terminated in cc.
+ */
+#define ABUSE_CC_SLOTS	(26 * 26)
+
+int	abuse_cc_slot(const char *cc);
+void	abuse_cc_code(int slot, char cc[3]);
+
 struct abuse_report {
 	struct finding	*f;		/* flagged accounts, worst first */
 	size_t		 nf;

@@ -1,0 +1,166 @@
+/*
+ * tests/test_limits.c - no fixed-size table or counter decides a result:
+ * the summary's top lists count every country and network however many
+ * came before the biggest.  Each log is generated here, in the Dovecot
+ * line format of testdata/demo, and the built binary run on it.
+ */
+#include <criterion/criterion.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+#define run run_fmt
+
+static char dir[4096];
+
+static void
+setup(void)
+{
+	fixture_dir(dir, sizeof(dir), "limits");
+}
+
+static void
+teardown(void)
+{
+	fixture_dir_remove(dir);
+}
+
+TestSuite(limits, .init = setup, .fini = teardown);
+
+/* path - a file in the suite's folder; valid for the next 7 calls. */
+static const char *
+path(const char *leaf)
+{
+	static char buf[8][4096];
+	static unsigned next;
+	char *b = buf[next++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s/%s", dir, leaf);
+	return b;
+}
+
+static FILE *
+create(const char *leaf)
+{
+	FILE *fp = fopen(path(leaf), "w");
+
+	cr_assert_not_null(fp, "cannot create %s", path(leaf));
+	return fp;
+}
+
+/* stamp - a syslog time stamp, t seconds after 3 March 00:00. */
+static void
+stamp(FILE *fp, unsigned t)
+{
+	fprintf(fp, "Mar %2u %02u:%02u:%02u", 3 + t / 86400, t / 3600 % 24,
+	    t / 60 % 60, t % 60);
+}
+
+/* fail - a Dovecot IMAP login failure of n attempts. */
+static void
+fail(FILE *fp, unsigned t, const char *user, const char *ip,
+    unsigned long n)
+{
+	static unsigned sess;
+
+	stamp(fp, t);
+	fprintf(fp, " mx1 dovecot: imap-login: Disconnected (auth failed, %lu "
+	    "attempts in 5 secs): user=<%s>, method=PLAIN, rip=%s, "
+	    "lip=192.0.2.10, TLS, session=<f%u>\n", n, user, ip, sess++);
+}
+
+/* cc - a distinct country code for each k < 26 * 25 ("AA", "AB", ...). */
+static const char *
+cc(unsigned k)
+{
+	static char buf[3];
+
+	buf[0] = (char)('A' + k / 26);
+	buf[1] = (char)('A' + k % 26);
+	return buf;
+}
+
+/* net - the k-th /24 of 21.0.0.0/8, with host h. */
+static const char *
+net(unsigned k, unsigned h)
+{
+	static char buf[32];
+
+	snprintf(buf, sizeof(buf), "21.%u.%u.%u", k >> 8 & 255, k & 255, h);
+	return buf;
+}
+
+/*
+ * origin_files - geo and ASN files giving the k-th /24 of 21.0.0.0/8
+ * (k < n) country cc(k) and AS 64000 + k.
+ */
+static void
+origin_files(unsigned n)
+{
+	FILE *geo = create("geo.csv"), *asn = create("asn.csv");
+	unsigned k;
+
+	for (k = 0; k < n; k++) {
+		fprintf(geo, "%s/24,%s\n", net(k, 0), cc(k));
+		fprintf(asn, "%s,", net(k, 0));
+		fprintf(asn, "%s,%u,Org %u\n", net(k, 255), 64000 + k, k);
+	}
+	fclose(geo);
+	fclose(asn);
+}
+
+/* has - the file holds the text. */
+static bool
+has(const char *file, const char *text)
+{
+	char *buf = slurp(file, NULL);
+	bool yes = strstr(buf, text) != NULL;
+
+	free(buf);
+	return yes;
+}
+
+/*
+ * many_origins - 299 networks, each in a country and an AS of its own,
+ * fail once; then the 300th fails 50 times: the biggest attacker is the
+ * one met last.
+ */
+static void
+many_origins(void)
+{
+	FILE *fp = create("origins.log");
+	char user[32];
+	unsigned k;
+
+	origin_files(300);
+	for (k = 0; k < 299; k++) {
+		snprintf(user, sizeof(user), "x%u", k);
+		fail(fp, k, user, net(k, 1), 1);
+	}
+	for (k = 0; k < 50; k++) {
+		snprintf(user, sizeof(user), "y%u", k);
+		fail(fp, 300 + k, user, net(299, 7), 1);
+	}
+	fclose(fp);
+}
+
+/*
+ * The summary's "attacks from" and "attacking networks" once tallied the
+ * first 256 countries and networks met, so an attacker met after them
+ * was missing from the lists however big it was.
+ */
+Test(limits, summary_counts_every_country_and_network)
+{
+	char out[4096];
+
+	many_origins();
+	snprintf(out, sizeof(out), "%s", path("origins.report"));
+	cr_assert_eq(run("'%s' report -q --year 2024 --geo '%s' --asn '%s' "
+	    "'%s' > '%s'", test_bin(), path("geo.csv"), path("asn.csv"),
+	    path("origins.log"), out), 0, "%s", test_cmdline);
+	cr_expect(has(out, "  attacks from        LN 50, AA 1, AB 1, AC 1, "
+	    "AD 1\n"), "the 300th country is missing from the top list");
+	cr_expect(has(out, "  attacking networks  AS64299 50, AS64000 1, "
+	    "AS64001 1, AS64002 1, AS64003 1\n"),
+	    "the 300th network is missing from the top list");
+}
