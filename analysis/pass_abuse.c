@@ -835,61 +835,51 @@ origins(struct ctx *c)
 /*
  * home_country - the option, or the country most accounts log in from
  * (each account counts once per country, so that an attacker's many
- * logins as a few accounts cannot make its country the home).
+ * logins as a few accounts cannot make its country the home).  Every
+ * country is counted, in a slot per code; of equal counts, the country
+ * met first wins.
  */
 static void
 home_country(struct ctx *c)
 {
 	const struct timeline *tl = c->tl;
-	struct count_by tally[64];
-	size_t nt = 0, i, best = 0, k;
-	uint8_t *slot;		/* a code's two bytes -> 1 + its tally */
-	uint32_t a;
+	uint32_t n[ABUSE_CC_SLOTS], last[ABUSE_CC_SLOTS], a;
+	uint16_t rank[ABUSE_CC_SLOTS], nmet = 0;	/* order met, from 1 */
+	size_t i;
+	int s, best = -1;
 
 	if (c->o->home_cc != NULL) {
 		snprintf(c->home_cc, sizeof(c->home_cc), "%s", c->o->home_cc);
 		return;
 	}
-	slot = xcalloc(65536, 1);
+	memset(n, 0, sizeof(n));
+	memset(last, 0, sizeof(last));
+	memset(rank, 0, sizeof(rank));
 	for (a = 1; a < tl->accounts.n; a++) {
 		const uint32_t *v = tl->by_account + tl->account_start[a];
-		size_t n = tl->account_start[a + 1] - tl->account_start[a];
-		bool seen[64] = { false };
+		size_t nv = tl->account_start[a + 1] - tl->account_start[a];
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < nv; i++) {
 			const struct event *e = &tl->ev[v[i]];
-			const char *cc;
-			unsigned key;
 
-			tl_prefetch(tl->ev, v, i, n);
-
-			if (!is_success(e))
+			tl_prefetch(tl->ev, v, i, nv);
+			if (!is_success(e) || trusted(c, e->ip) ||
+			    (s = abuse_cc_slot(c->origin[e->ip].cc)) < 0)
 				continue;
-			cc = c->origin[e->ip].cc;
-			if (cc[0] == '\0' || trusted(c, e->ip))
-				continue;
-			key = (unsigned char)cc[0] << 8 | (unsigned char)cc[1];
-			if (slot[key] == 0) {
-				if (nt == 64)
-					continue;
-				snprintf(tally[nt].key, sizeof(tally[nt].key),
-				    "%s", cc);
-				tally[nt++].n = 0;
-				slot[key] = (uint8_t)nt;
-			}
-			k = slot[key] - 1u;
-			if (!seen[k]) {
-				seen[k] = true;
-				tally[k].n++;
+			if (rank[s] == 0)
+				rank[s] = ++nmet;
+			if (last[s] != a) {
+				last[s] = a;	/* once per account */
+				n[s]++;
 			}
 		}
 	}
-	free(slot);
-	for (i = 1; i < nt; i++)
-		if (tally[i].n > tally[best].n)
-			best = i;
-	if (nt > 0)
-		snprintf(c->home_cc, sizeof(c->home_cc), "%s", tally[best].key);
+	for (s = 0; s < ABUSE_CC_SLOTS; s++)
+		if (rank[s] != 0 && (best < 0 || n[s] > n[best] ||
+		    (n[s] == n[best] && rank[s] < rank[best])))
+			best = s;
+	if (best >= 0)
+		abuse_cc_code(best, c->home_cc);
 }
 
 /* inc16 - saturating increment. */

@@ -1,7 +1,7 @@
 /*
  * tests/test_limits.c - no fixed-size table or counter decides a result:
- * the summary's top lists count every country and network however many
- * came before the biggest.  Each log is generated here, in the Dovecot
+ * the summary's top lists, the audit's and the home country count every
+ * country and network however many came before the biggest.  Each log is generated here, in the Dovecot
  * line format of testdata/demo, and the built binary run on it.
  */
 #include <criterion/criterion.h>
@@ -67,6 +67,19 @@ fail(FILE *fp, unsigned t, const char *user, const char *ip,
 	fprintf(fp, " mx1 dovecot: imap-login: Disconnected (auth failed, %lu "
 	    "attempts in 5 secs): user=<%s>, method=PLAIN, rip=%s, "
 	    "lip=192.0.2.10, TLS, session=<f%u>\n", n, user, ip, sess++);
+}
+
+/* login - a Dovecot IMAP login. */
+static void
+login(FILE *fp, unsigned t, const char *user, const char *ip)
+{
+	static unsigned sess;
+
+	stamp(fp, t);
+	fprintf(fp, " mx1 dovecot: imap-login: Login: user=<%s>, "
+	    "method=PLAIN, rip=%s, lip=192.0.2.10, mpid=%u, TLS, "
+	    "session=<l%u>\n", user, ip, 1000 + sess, sess);
+	sess++;
 }
 
 /* cc - a distinct country code for each k < 26 * 25 ("AA", "AB", ...). */
@@ -163,4 +176,50 @@ Test(limits, summary_counts_every_country_and_network)
 	cr_expect(has(out, "  attacking networks  AS64299 50, AS64000 1, "
 	    "AS64001 1, AS64002 1, AS64003 1\n"),
 	    "the 300th network is missing from the top list");
+}
+
+/*
+ * The audit's "Attacks came from" once tallied the first 64 countries
+ * met in the window.
+ */
+Test(limits, audit_counts_every_country)
+{
+	char out[4096];
+
+	many_origins();
+	snprintf(out, sizeof(out), "%s", path("origins.audit"));
+	cr_assert_eq(run("'%s' audit -q --always --year 2024 --now 2024-03-04 "
+	    "--geo '%s' '%s' > '%s'", test_bin(), path("geo.csv"),
+	    path("origins.log"), out), 0, "%s", test_cmdline);
+	cr_expect(has(out, "Attacks came from: LN 50, "),
+	    "the 300th country is missing from the audit");
+}
+
+/*
+ * The home country is the one most accounts log in from; it was chosen
+ * among the first 64 countries met.  69 countries see one account each,
+ * then three accounts log in from a 70th.
+ */
+Test(limits, home_country_among_every_country)
+{
+	FILE *fp = create("home.log");
+	char user[32], out[4096];
+	unsigned k;
+
+	origin_files(70);
+	for (k = 0; k < 69; k++) {
+		snprintf(user, sizeof(user), "h%u", k);
+		login(fp, k, user, net(k, 1));
+	}
+	for (k = 0; k < 3; k++) {
+		snprintf(user, sizeof(user), "w%u", k);
+		login(fp, 100 + k, user, net(69, 1 + k));
+	}
+	fclose(fp);
+	snprintf(out, sizeof(out), "%s", path("home.report"));
+	cr_assert_eq(run("'%s' report -q --year 2024 --geo '%s' '%s' > '%s'",
+	    test_bin(), path("geo.csv"), path("home.log"), out), 0, "%s",
+	    test_cmdline);
+	cr_expect(has(out, "  home country        CR\n"),
+	    "the home country is not the 70th country's");
 }
