@@ -250,7 +250,14 @@ odd_origin(const struct ctx *c, uint32_t ip)
 	    strcmp(o->cc, c->home_cc) != 0);
 }
 
-#define BACK_MAX	10000	/* events looked back at for a crack */
+/*
+ * The crack window before a login is walked back over, for the other
+ * addresses attacking the account and for the account's failures, at
+ * most BACK_MAX events far, so that an account with a million new
+ * networks stays linear.  The address's own failures are not looked for
+ * that way (own_fails()).
+ */
+#define BACK_MAX	10000
 
 /* logs_in_from - did the account ever log in from ip (ok_ip is sorted)? */
 static bool
@@ -269,6 +276,143 @@ logs_in_from(const struct acct *ac, uint32_t ip)
 	return lo < ac->nok && ac->ok_ip[lo] == ip;
 }
 
+/* window_start - the start of the crack window before a login at t. */
+static uint32_t
+window_start(const struct ctx *c, uint32_t t)
+{
+	return t > c->o->crack_window ? t - c->o->crack_window : 0;
+}
+
+/*
+ * run_from - in the first n events of a run (event indices in time order,
+ * as the per-account and per-address views hold them), the first at time
+ * t or later.
+ */
+static size_t
+run_from(const struct timeline *tl, const uint32_t *w, size_t n, uint32_t t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (tl->ev[w[mid]].when < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* run_before - in a run of n event indices, how many are below ev. */
+static size_t
+run_before(const uint32_t *w, size_t n, uint32_t ev)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w[mid] < ev)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * own_fails - the failures from ip for the account in the crack window
+ * before its event at position k, counted up to 3 (all that cracked_by()
+ * asks).  Both the account's run of events and the address's hold them,
+ * in time order: they are looked for in whichever has fewer events in the
+ * window, found by binary search.  So no number of other addresses
+ * attacking the account meanwhile hides them, and an address that also
+ * attacked a million other accounts costs no more than the account's own
+ * events.
+ */
+static uint32_t
+own_fails(const struct ctx *c, const uint32_t *v, size_t k, uint32_t ip)
+{
+	const struct timeline *tl = c->tl;
+	const struct event *x = &tl->ev[v[k]];
+	const uint32_t *w = tl->by_ip + tl->ip_start[ip];
+	uint32_t from = window_start(c, x->when), n = 0;
+	size_t lo_v = run_from(tl, v, k, from), lo_w, hi_w, i;
+
+	hi_w = run_before(w, tl->ip_start[ip + 1] - tl->ip_start[ip], v[k]);
+	lo_w = run_from(tl, w, hi_w, from);
+	if (k - lo_v <= hi_w - lo_w) {
+		for (i = lo_v; i < k && n < 3; i++) {
+			const struct event *e = &tl->ev[v[i]];
+
+			if (e->ip == ip && event_counts_as_failure(e))
+				n += e->count;
+		}
+		return n;
+	}
+	for (i = lo_w; i < hi_w && n < 3; i++) {
+		const struct event *e = &tl->ev[w[i]];
+
+		if (e->account == x->account && event_counts_as_failure(e))
+			n += e->count;
+	}
+	return n;
+}
+
+/*
+ * others_attacking - did two addresses or more fail for the account in
+ * the crack window before position k that are neither like the users'
+ * own nor ever logged in as the account (BACK_MAX events back at most)?
+ */
+static bool
+others_attacking(const struct ctx *c, const struct acct *ac,
+    const uint32_t *v, size_t k)
+{
+	const struct timeline *tl = c->tl;
+	uint32_t from = window_start(c, tl->ev[v[k]].when), first = 0;
+	size_t j, back;
+
+	for (j = k, back = 0; j-- > 0 && back < BACK_MAX; back++) {
+		const struct event *e = &tl->ev[v[j]];
+
+		if (e->when < from)
+			break;
+		if (!event_counts_as_failure(e) || trusted(c, e->ip) ||
+		    own_like(c, e->ip) || logs_in_from(ac, e->ip))
+			continue;
+		if (first == 0)
+			first = e->ip;
+		else if (e->ip != first)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * under_attack - did the account fail attack_fails times or more in the
+ * crack window before position k (BACK_MAX events back at most)?
+ */
+static bool
+under_attack(const struct ctx *c, const uint32_t *v, size_t k)
+{
+	const struct timeline *tl = c->tl;
+	uint32_t from = window_start(c, tl->ev[v[k]].when);
+	uint64_t n = 0;
+	size_t j, back;
+
+	for (j = k, back = 0; n < c->o->attack_fails && j-- > 0 &&
+	    back < BACK_MAX; back++) {
+		const struct event *e = &tl->ev[v[j]];
+
+		if (e->when < from)
+			break;
+		if (event_counts_as_failure(e) && !trusted(c, e->ip))
+			n += e->count;
+	}
+	return n >= c->o->attack_fails;
+}
+
 /*
  * cracked_by - does a success from ip at position k of the account's
  * events complete an attack?  Yes when ip itself failed for the account
@@ -284,36 +428,16 @@ static bool
 cracked_by(const struct ctx *c, const struct acct *ac, const uint32_t *v,
     size_t k, uint32_t ip)
 {
-	const struct timeline *tl = c->tl;
-	uint32_t t = tl->ev[v[k]].when, n_ip = 0, n_tot = 0, ips[8];
-	size_t j, back = 0, nips = 0, i;
+	uint32_t n_ip = own_fails(c, v, k, ip);
 
-	for (j = k; j-- > 0 && back < BACK_MAX; back++) {
-		const struct event *e = &tl->ev[v[j]];
-
-		if (t - e->when > c->o->crack_window)
-			break;
-		if (!event_counts_as_failure(e) || trusted(c, e->ip))
-			continue;
-		n_tot += e->count;
-		if (e->ip == ip)
-			n_ip += e->count;
-		/* The user's own devices: addresses that also log in. */
-		if (own_like(c, e->ip) || logs_in_from(ac, e->ip))
-			continue;
-		for (i = 0; i < nips && ips[i] != e->ip; i++)
-			;
-		if (i == nips && nips < 8)
-			ips[nips++] = e->ip;
-	}
-	if (n_ip > 0) {
-		if (attacker(c, ip))
-			return true;
-		if (own_like(c, ip))
-			return false;	/* the user's typos at home */
-		return nips >= 2 || (n_ip >= 3 && odd_origin(c, ip));
-	}
-	return n_tot >= c->o->attack_fails && attacker(c, ip);
+	if (n_ip == 0)
+		return attacker(c, ip) && under_attack(c, v, k);
+	if (attacker(c, ip))
+		return true;
+	if (own_like(c, ip))
+		return false;	/* the user's typos at home */
+	return (n_ip >= 3 && odd_origin(c, ip)) ||
+	    others_attacking(c, ac, v, k);
 }
 
 /* note_attack - a failure for the account from outside its home. */

@@ -1,7 +1,9 @@
 /*
  * tests/test_limits.c - no fixed-size table or counter decides a result:
  * the summary's top lists, the audit's and the home country count every
- * country and network however many came before the biggest.  Each log is generated here, in the Dovecot
+ * country and network however many came before the biggest, and no
+ * number of failures between an address's own and its login hides a
+ * crack.  Each log is generated here, in the Dovecot
  * line format of testdata/demo, and the built binary run on it.
  */
 #include <criterion/criterion.h>
@@ -222,4 +224,75 @@ Test(limits, home_country_among_every_country)
 	    test_cmdline);
 	cr_expect(has(out, "  home country        CR\n"),
 	    "the home country is not the 70th country's");
+}
+
+/*
+ * crack_log - 198.51.100.9 fails once for alice, then n failures from
+ * other addresses, one a second, then it logs in; the attack addresses
+ * are given a country, so that no system geo file decides the home.
+ */
+static void
+crack_log(const char *leaf, unsigned n, unsigned gap)
+{
+	FILE *fp = create(leaf), *geo = create("crack-geo.csv");
+	char ip[32];
+	unsigned k;
+
+	fputs("45.0.0.0/16,BR\n", geo);
+	fclose(geo);
+	fail(fp, 0, "alice", "198.51.100.9", 1);
+	for (k = 0; k < n; k++) {
+		snprintf(ip, sizeof(ip), "45.0.%u.%u", k / 250, k % 250 + 1);
+		fail(fp, gap + k, "alice", ip, 1);
+	}
+	login(fp, gap + n, "alice", "198.51.100.9");
+	fclose(fp);
+}
+
+/* crack_verdict - report's CSV on a crack_log: alice's verdict, or "". */
+static void
+crack_verdict(const char *leaf, char *verdict, size_t size)
+{
+	char out[4096];
+	struct csv_table t;
+
+	snprintf(out, sizeof(out), "%s.csv", path(leaf));
+	cr_assert_eq(run("'%s' report -q --format csv --year 2024 --geo '%s' "
+	    "'%s' > '%s'", test_bin(), path("crack-geo.csv"), path(leaf), out),
+	    0, "%s", test_cmdline);
+	cr_assert_eq(tbl_load(out, &t), 0);
+	cr_assert_leq(t.nrows, 1);
+	snprintf(verdict, size, "%s", t.nrows ? tbl_get(&t, 0, "verdict") :
+	    "");
+	if (t.nrows)
+		cr_expect_str_eq(tbl_get(&t, 0, "crack_ip"), "198.51.100.9");
+	tbl_free(&t);
+}
+
+/*
+ * The look back for a crack stopped after 10000 events, so an attack of
+ * more failures between the cracking address's own failure and its login
+ * hid the crack: the bigger the dictionary attack, the safer the
+ * attacker.
+ */
+Test(limits, crack_found_past_a_big_attack)
+{
+	char v[32];
+
+	crack_log("crack-small.log", 20, 1);
+	crack_verdict("crack-small.log", v, sizeof(v));
+	cr_expect_str_eq(v, "at-risk", "crack after 20 failures: '%s'", v);
+	crack_log("crack-big.log", 10050, 1);
+	crack_verdict("crack-big.log", v, sizeof(v));
+	cr_expect_str_eq(v, "at-risk", "crack after 10050 failures: '%s'", v);
+}
+
+/* A failure older than crack-window-hours (168) still does not count. */
+Test(limits, crack_window_still_holds)
+{
+	char v[32];
+
+	crack_log("crack-old.log", 20, 8 * 86400);
+	crack_verdict("crack-old.log", v, sizeof(v));
+	cr_expect_str_eq(v, "", "a failure 8 days before the login: '%s'", v);
 }
