@@ -89,7 +89,8 @@ struct acct {
 	uint32_t	*slot;		/* net index + 1, past NET_SCAN */
 	size_t		 nslot;		/* a power of two */
 	uint32_t	 crack_at;	/* first suspect login, 0 = none */
-	uint32_t	 fails, attack_first, attack_last;
+	uint64_t	 fails;		/* attempts: 65535 an event */
+	uint32_t	 attack_first, attack_last;
 	uint32_t	 fail_ip[8];
 	uint32_t	 nfail_ips;
 	uint32_t	*ok_ip;		/* addresses it ever logged in from */
@@ -747,6 +748,21 @@ days_with_mail(const struct timeline *tl, const uint32_t *mv,
 	return days;
 }
 
+/*
+ * score - the order of findings of a verdict: recipients, block-list
+ * rejections weighed 100 each, bounces; UINT32_MAX when more.
+ */
+static uint32_t
+score(const struct finding *f)
+{
+	uint64_t s = f->recipients, d = f->dnsbl_rejects, b = f->bounced;
+
+	if (s > UINT32_MAX || d > UINT32_MAX / 100 || b > UINT32_MAX)
+		return UINT32_MAX;
+	s += 100 * d + b;
+	return s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
 /* judge - step 2 for one account: what it sent from suspect networks. */
 static void
 judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
@@ -796,8 +812,7 @@ judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
 		f->verdict = VERDICT_STEALTH;
 	else
 		f->verdict = VERDICT_AT_RISK;
-	f->score = (uint32_t)(f->recipients + 100 * f->dnsbl_rejects +
-	    f->bounced);
+	f->score = score(f);
 	free(abuse);
 }
 

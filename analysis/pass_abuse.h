@@ -75,7 +75,8 @@ struct finding {
 	uint32_t	score;		/* for ordering: recipients, dnsbl, ... */
 	const char	*why;		/* what linked the login to an attack */
 	/* the attack */
-	uint32_t	fails, fail_ips;
+	uint64_t	fails;		/* attempts, from outside home */
+	uint32_t	fail_ips;	/* distinct addresses, 8 at most */
 	uint32_t	attack_first, attack_last;
 	/* the crack: first suspect login, and its evidence */
 	uint32_t	cracked_at, crack_ip, crack_ev;

@@ -3,7 +3,7 @@
  * the summary's top lists, the audit's and the home country count every
  * country and network however many came before the biggest, and no
  * number of failures between an address's own and its login hides a
- * crack.  Each log is generated here, in the Dovecot
+ * crack, and no sum of failures wraps.  Each log is generated here, in the Dovecot
  * line format of testdata/demo, and the built binary run on it.
  */
 #include <criterion/criterion.h>
@@ -295,4 +295,40 @@ Test(limits, crack_window_still_holds)
 	crack_log("crack-old.log", 20, 8 * 86400);
 	crack_verdict("crack-old.log", v, sizeof(v));
 	cr_expect_str_eq(v, "", "a failure 8 days before the login: '%s'", v);
+}
+
+/*
+ * An account's failures were summed in 32 bits: 4294967295 attempts and
+ * 2 more made 1, and the account was not even counted as attacked.  Two
+ * other addresses fail too, and the first logs in: a crack, whose story
+ * and CSV row give the whole sum.
+ */
+Test(limits, failure_sums_do_not_wrap)
+{
+	FILE *fp = create("wrap.log");
+	char out[4096], csv[4096];
+	struct csv_table t;
+
+	fail(fp, 0, "erin", "203.0.113.5", 4294967295UL);
+	fail(fp, 5, "erin", "203.0.113.5", 2);
+	fail(fp, 10, "erin", "198.51.100.7", 1);
+	fail(fp, 15, "erin", "198.51.100.8", 1);
+	login(fp, 20, "erin", "203.0.113.5");
+	fclose(fp);
+	snprintf(out, sizeof(out), "%s", path("wrap.report"));
+	snprintf(csv, sizeof(csv), "%s", path("wrap.csv"));
+	cr_assert_eq(run("'%s' report -q --year 2024 --home DE '%s' > '%s'",
+	    test_bin(), path("wrap.log"), out), 0, "%s", test_cmdline);
+	cr_expect(has(out, "  failed logins       4294967299\n"));
+	cr_expect(has(out, "  attacked accounts   1 (0 not cracked)\n"),
+	    "the attacked account is not counted");
+	cr_expect(has(out, "attack began: 4294967299 failed logins"));
+	cr_assert_eq(run("'%s' report -q --year 2024 --home DE --format csv "
+	    "'%s' > '%s'", test_bin(), path("wrap.log"), csv), 0, "%s",
+	    test_cmdline);
+	cr_assert_eq(tbl_load(csv, &t), 0);
+	cr_assert_eq(t.nrows, 1);
+	cr_expect_str_eq(tbl_get(&t, 0, "account"), "erin");
+	cr_expect_str_eq(tbl_get(&t, 0, "fails"), "4294967299");
+	tbl_free(&t);
 }
