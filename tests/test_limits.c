@@ -3,7 +3,8 @@
  * the summary's top lists, the audit's and the home country count every
  * country and network however many came before the biggest, and no
  * number of failures between an address's own and its login hides a
- * crack, and no sum of failures wraps.  Each log is generated here, in the Dovecot
+ * crack, and no sum of failures wraps; no threshold is allowed past the
+ * counter it is compared with.  Each log is generated here, in the Dovecot
  * line format of testdata/demo, and the built binary run on it.
  */
 #include <criterion/criterion.h>
@@ -331,4 +332,22 @@ Test(limits, failure_sums_do_not_wrap)
 	cr_expect_str_eq(tbl_get(&t, 0, "account"), "erin");
 	cr_expect_str_eq(tbl_get(&t, 0, "fails"), "4294967299");
 	tbl_free(&t);
+}
+
+/*
+ * The cohort threshold is compared with a count of accounts per address
+ * that stops at 65535: a larger threshold could never be met, and is
+ * refused.
+ */
+Test(limits, cohort_threshold_within_the_count)
+{
+	FILE *fp = create("cohort.log");
+
+	login(fp, 0, "alice", "203.0.113.5");
+	fclose(fp);
+	cr_expect_eq(run("'%s' report -q --year 2024 --threshold cohort=65535 "
+	    "'%s' > /dev/null 2>&1", test_bin(), path("cohort.log")), 0);
+	cr_expect_eq(run("'%s' report -q --year 2024 --threshold cohort=65536 "
+	    "'%s' > /dev/null 2>&1", test_bin(), path("cohort.log")), 64,
+	    "cohort=65536 is accepted");
 }
