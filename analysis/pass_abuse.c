@@ -74,10 +74,9 @@ abuse_opts_default(struct abuse_opts *o)
 /* A network an account logged in from, and how it was first used. */
 struct net {
 	uint64_t	key;
-	uint32_t	first, last_day;
+	uint32_t	first;
 	uint32_t	first_ev;	/* event index of the first login */
 	uint32_t	first_ip;
-	uint16_t	days;
 	uint8_t		status;
 	bool		tentative;	/* home only as the first network */
 	const char	*why;
@@ -576,7 +575,6 @@ walk_account(struct ctx *c, uint32_t a, struct acct *ac)
 	for (k = 0; k < n; k++) {
 		const struct event *e = &tl->ev[v[k]];
 		struct net *nt;
-		uint32_t day = e->when / DAY;
 
 		tl_prefetch(tl->ev, v, k, n);
 
@@ -595,12 +593,7 @@ walk_account(struct ctx *c, uint32_t a, struct acct *ac)
 			nt->first = e->when;
 			nt->first_ev = v[k];
 			nt->first_ip = e->ip;
-			nt->days = 1;
-			nt->last_day = day;
 			first_use(c, ac, nt, v, k);
-		} else if (day != nt->last_day) {
-			nt->days++;
-			nt->last_day = day;
 		}
 		count_ip(c, a, e->ip, nt->status == NET_HOME);
 	}
