@@ -42,6 +42,23 @@ verdict_name(enum verdict v)
 	return (unsigned)v < 4 ? verdict_names[v] : "?";
 }
 
+int
+abuse_cc_slot(const char *cc)
+{
+	if (cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z' ||
+	    cc[2] != '\0')
+		return -1;
+	return (cc[0] - 'A') * 26 + (cc[1] - 'A');
+}
+
+void
+abuse_cc_code(int slot, char cc[3])
+{
+	cc[0] = (char)('A' + slot / 26 % 26);
+	cc[1] = (char)('A' + slot % 26);
+	cc[2] = '\0';
+}
+
 void
 abuse_opts_default(struct abuse_opts *o)
 {
@@ -57,10 +74,9 @@ abuse_opts_default(struct abuse_opts *o)
 /* A network an account logged in from, and how it was first used. */
 struct net {
 	uint64_t	key;
-	uint32_t	first, last_day;
+	uint32_t	first;
 	uint32_t	first_ev;	/* event index of the first login */
 	uint32_t	first_ip;
-	uint16_t	days;
 	uint8_t		status;
 	bool		tentative;	/* home only as the first network */
 	const char	*why;
@@ -72,7 +88,8 @@ struct acct {
 	uint32_t	*slot;		/* net index + 1, past NET_SCAN */
 	size_t		 nslot;		/* a power of two */
 	uint32_t	 crack_at;	/* first suspect login, 0 = none */
-	uint32_t	 fails, attack_first, attack_last;
+	uint64_t	 fails;		/* attempts: 65535 an event */
+	uint32_t	 attack_first, attack_last;
 	uint32_t	 fail_ip[8];
 	uint32_t	 nfail_ips;
 	uint32_t	*ok_ip;		/* addresses it ever logged in from */
@@ -233,7 +250,14 @@ odd_origin(const struct ctx *c, uint32_t ip)
 	    strcmp(o->cc, c->home_cc) != 0);
 }
 
-#define BACK_MAX	10000	/* events looked back at for a crack */
+/*
+ * The crack window before a login is walked back over, for the other
+ * addresses attacking the account and for the account's failures, at
+ * most BACK_MAX events far, so that an account with a million new
+ * networks stays linear.  The address's own failures are not looked for
+ * that way (own_fails()).
+ */
+#define BACK_MAX	10000
 
 /* logs_in_from - did the account ever log in from ip (ok_ip is sorted)? */
 static bool
@@ -252,6 +276,143 @@ logs_in_from(const struct acct *ac, uint32_t ip)
 	return lo < ac->nok && ac->ok_ip[lo] == ip;
 }
 
+/* window_start - the start of the crack window before a login at t. */
+static uint32_t
+window_start(const struct ctx *c, uint32_t t)
+{
+	return t > c->o->crack_window ? t - c->o->crack_window : 0;
+}
+
+/*
+ * run_from - in the first n events of a run (event indices in time order,
+ * as the per-account and per-address views hold them), the first at time
+ * t or later.
+ */
+static size_t
+run_from(const struct timeline *tl, const uint32_t *w, size_t n, uint32_t t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (tl->ev[w[mid]].when < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* run_before - in a run of n event indices, how many are below ev. */
+static size_t
+run_before(const uint32_t *w, size_t n, uint32_t ev)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w[mid] < ev)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * own_fails - the failures from ip for the account in the crack window
+ * before its event at position k, counted up to 3 (all that cracked_by()
+ * asks).  Both the account's run of events and the address's hold them,
+ * in time order: they are looked for in whichever has fewer events in the
+ * window, found by binary search.  So no number of other addresses
+ * attacking the account meanwhile hides them, and an address that also
+ * attacked a million other accounts costs no more than the account's own
+ * events.
+ */
+static uint32_t
+own_fails(const struct ctx *c, const uint32_t *v, size_t k, uint32_t ip)
+{
+	const struct timeline *tl = c->tl;
+	const struct event *x = &tl->ev[v[k]];
+	const uint32_t *w = tl->by_ip + tl->ip_start[ip];
+	uint32_t from = window_start(c, x->when), n = 0;
+	size_t lo_v = run_from(tl, v, k, from), lo_w, hi_w, i;
+
+	hi_w = run_before(w, tl->ip_start[ip + 1] - tl->ip_start[ip], v[k]);
+	lo_w = run_from(tl, w, hi_w, from);
+	if (k - lo_v <= hi_w - lo_w) {
+		for (i = lo_v; i < k && n < 3; i++) {
+			const struct event *e = &tl->ev[v[i]];
+
+			if (e->ip == ip && event_counts_as_failure(e))
+				n += e->count;
+		}
+		return n;
+	}
+	for (i = lo_w; i < hi_w && n < 3; i++) {
+		const struct event *e = &tl->ev[w[i]];
+
+		if (e->account == x->account && event_counts_as_failure(e))
+			n += e->count;
+	}
+	return n;
+}
+
+/*
+ * others_attacking - did two addresses or more fail for the account in
+ * the crack window before position k that are neither like the users'
+ * own nor ever logged in as the account (BACK_MAX events back at most)?
+ */
+static bool
+others_attacking(const struct ctx *c, const struct acct *ac,
+    const uint32_t *v, size_t k)
+{
+	const struct timeline *tl = c->tl;
+	uint32_t from = window_start(c, tl->ev[v[k]].when), first = 0;
+	size_t j, back;
+
+	for (j = k, back = 0; j-- > 0 && back < BACK_MAX; back++) {
+		const struct event *e = &tl->ev[v[j]];
+
+		if (e->when < from)
+			break;
+		if (!event_counts_as_failure(e) || trusted(c, e->ip) ||
+		    own_like(c, e->ip) || logs_in_from(ac, e->ip))
+			continue;
+		if (first == 0)
+			first = e->ip;
+		else if (e->ip != first)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * under_attack - did the account fail attack_fails times or more in the
+ * crack window before position k (BACK_MAX events back at most)?
+ */
+static bool
+under_attack(const struct ctx *c, const uint32_t *v, size_t k)
+{
+	const struct timeline *tl = c->tl;
+	uint32_t from = window_start(c, tl->ev[v[k]].when);
+	uint64_t n = 0;
+	size_t j, back;
+
+	for (j = k, back = 0; n < c->o->attack_fails && j-- > 0 &&
+	    back < BACK_MAX; back++) {
+		const struct event *e = &tl->ev[v[j]];
+
+		if (e->when < from)
+			break;
+		if (event_counts_as_failure(e) && !trusted(c, e->ip))
+			n += e->count;
+	}
+	return n >= c->o->attack_fails;
+}
+
 /*
  * cracked_by - does a success from ip at position k of the account's
  * events complete an attack?  Yes when ip itself failed for the account
@@ -267,36 +428,16 @@ static bool
 cracked_by(const struct ctx *c, const struct acct *ac, const uint32_t *v,
     size_t k, uint32_t ip)
 {
-	const struct timeline *tl = c->tl;
-	uint32_t t = tl->ev[v[k]].when, n_ip = 0, n_tot = 0, ips[8];
-	size_t j, back = 0, nips = 0, i;
+	uint32_t n_ip = own_fails(c, v, k, ip);
 
-	for (j = k; j-- > 0 && back < BACK_MAX; back++) {
-		const struct event *e = &tl->ev[v[j]];
-
-		if (t - e->when > c->o->crack_window)
-			break;
-		if (!event_counts_as_failure(e) || trusted(c, e->ip))
-			continue;
-		n_tot += e->count;
-		if (e->ip == ip)
-			n_ip += e->count;
-		/* The user's own devices: addresses that also log in. */
-		if (own_like(c, e->ip) || logs_in_from(ac, e->ip))
-			continue;
-		for (i = 0; i < nips && ips[i] != e->ip; i++)
-			;
-		if (i == nips && nips < 8)
-			ips[nips++] = e->ip;
-	}
-	if (n_ip > 0) {
-		if (attacker(c, ip))
-			return true;
-		if (own_like(c, ip))
-			return false;	/* the user's typos at home */
-		return nips >= 2 || (n_ip >= 3 && odd_origin(c, ip));
-	}
-	return n_tot >= c->o->attack_fails && attacker(c, ip);
+	if (n_ip == 0)
+		return attacker(c, ip) && under_attack(c, v, k);
+	if (attacker(c, ip))
+		return true;
+	if (own_like(c, ip))
+		return false;	/* the user's typos at home */
+	return (n_ip >= 3 && odd_origin(c, ip)) ||
+	    others_attacking(c, ac, v, k);
 }
 
 /* note_attack - a failure for the account from outside its home. */
@@ -434,7 +575,6 @@ walk_account(struct ctx *c, uint32_t a, struct acct *ac)
 	for (k = 0; k < n; k++) {
 		const struct event *e = &tl->ev[v[k]];
 		struct net *nt;
-		uint32_t day = e->when / DAY;
 
 		tl_prefetch(tl->ev, v, k, n);
 
@@ -453,12 +593,7 @@ walk_account(struct ctx *c, uint32_t a, struct acct *ac)
 			nt->first = e->when;
 			nt->first_ev = v[k];
 			nt->first_ip = e->ip;
-			nt->days = 1;
-			nt->last_day = day;
 			first_use(c, ac, nt, v, k);
-		} else if (day != nt->last_day) {
-			nt->days++;
-			nt->last_day = day;
 		}
 		count_ip(c, a, e->ip, nt->status == NET_HOME);
 	}
@@ -606,6 +741,21 @@ days_with_mail(const struct timeline *tl, const uint32_t *mv,
 	return days;
 }
 
+/*
+ * score - the order of findings of a verdict: recipients, block-list
+ * rejections weighed 100 each, bounces; UINT32_MAX when more.
+ */
+static uint32_t
+score(const struct finding *f)
+{
+	uint64_t s = f->recipients, d = f->dnsbl_rejects, b = f->bounced;
+
+	if (s > UINT32_MAX || d > UINT32_MAX / 100 || b > UINT32_MAX)
+		return UINT32_MAX;
+	s += 100 * d + b;
+	return s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
 /* judge - step 2 for one account: what it sent from suspect networks. */
 static void
 judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
@@ -655,8 +805,7 @@ judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
 		f->verdict = VERDICT_STEALTH;
 	else
 		f->verdict = VERDICT_AT_RISK;
-	f->score = (uint32_t)(f->recipients + 100 * f->dnsbl_rejects +
-	    f->bounced);
+	f->score = score(f);
 	free(abuse);
 }
 
@@ -818,61 +967,51 @@ origins(struct ctx *c)
 /*
  * home_country - the option, or the country most accounts log in from
  * (each account counts once per country, so that an attacker's many
- * logins as a few accounts cannot make its country the home).
+ * logins as a few accounts cannot make its country the home).  Every
+ * country is counted, in a slot per code; of equal counts, the country
+ * met first wins.
  */
 static void
 home_country(struct ctx *c)
 {
 	const struct timeline *tl = c->tl;
-	struct count_by tally[64];
-	size_t nt = 0, i, best = 0, k;
-	uint8_t *slot;		/* a code's two bytes -> 1 + its tally */
-	uint32_t a;
+	uint32_t n[ABUSE_CC_SLOTS], last[ABUSE_CC_SLOTS], a;
+	uint16_t rank[ABUSE_CC_SLOTS], nmet = 0;	/* order met, from 1 */
+	size_t i;
+	int s, best = -1;
 
 	if (c->o->home_cc != NULL) {
 		snprintf(c->home_cc, sizeof(c->home_cc), "%s", c->o->home_cc);
 		return;
 	}
-	slot = xcalloc(65536, 1);
+	memset(n, 0, sizeof(n));
+	memset(last, 0, sizeof(last));
+	memset(rank, 0, sizeof(rank));
 	for (a = 1; a < tl->accounts.n; a++) {
 		const uint32_t *v = tl->by_account + tl->account_start[a];
-		size_t n = tl->account_start[a + 1] - tl->account_start[a];
-		bool seen[64] = { false };
+		size_t nv = tl->account_start[a + 1] - tl->account_start[a];
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < nv; i++) {
 			const struct event *e = &tl->ev[v[i]];
-			const char *cc;
-			unsigned key;
 
-			tl_prefetch(tl->ev, v, i, n);
-
-			if (!is_success(e))
+			tl_prefetch(tl->ev, v, i, nv);
+			if (!is_success(e) || trusted(c, e->ip) ||
+			    (s = abuse_cc_slot(c->origin[e->ip].cc)) < 0)
 				continue;
-			cc = c->origin[e->ip].cc;
-			if (cc[0] == '\0' || trusted(c, e->ip))
-				continue;
-			key = (unsigned char)cc[0] << 8 | (unsigned char)cc[1];
-			if (slot[key] == 0) {
-				if (nt == 64)
-					continue;
-				snprintf(tally[nt].key, sizeof(tally[nt].key),
-				    "%s", cc);
-				tally[nt++].n = 0;
-				slot[key] = (uint8_t)nt;
-			}
-			k = slot[key] - 1u;
-			if (!seen[k]) {
-				seen[k] = true;
-				tally[k].n++;
+			if (rank[s] == 0)
+				rank[s] = ++nmet;
+			if (last[s] != a) {
+				last[s] = a;	/* once per account */
+				n[s]++;
 			}
 		}
 	}
-	free(slot);
-	for (i = 1; i < nt; i++)
-		if (tally[i].n > tally[best].n)
-			best = i;
-	if (nt > 0)
-		snprintf(c->home_cc, sizeof(c->home_cc), "%s", tally[best].key);
+	for (s = 0; s < ABUSE_CC_SLOTS; s++)
+		if (rank[s] != 0 && (best < 0 || n[s] > n[best] ||
+		    (n[s] == n[best] && rank[s] < rank[best])))
+			best = s;
+	if (best >= 0)
+		abuse_cc_code(best, c->home_cc);
 }
 
 /* inc16 - saturating increment. */
@@ -920,33 +1059,104 @@ fail_accounts(struct ctx *c)
 	free(ok);
 }
 
-/* tally_add - count n for key in a small top list (kept sorted later). */
-static void
-tally_add(struct count_by *t, size_t *nt, size_t cap, const char *key,
-    uint64_t n)
-{
-	size_t k;
-
-	for (k = 0; k < *nt && strcmp(t[k].key, key) != 0; k++)
-		;
-	if (k == *nt) {
-		if (*nt == cap)
-			return;
-		snprintf(t[k].key, sizeof(t[k].key), "%s", key);
-		t[k].n = 0;
-		(*nt)++;
-	}
-	t[k].n += n;
-}
-
+/* cmp_count - the most first, equal counts by key. */
 static int
-cmp_count(const void *a, const void *b)
+cmp_count(const struct count_by *x, const struct count_by *y)
 {
-	const struct count_by *x = a, *y = b;
-
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
 	return strcmp(x->key, y->key);
+}
+
+/*
+ * top_add - offer (key, n) to a top list of SUMMARY_TOP rows kept in
+ * cmp_count() order: the most first, equals by key.  That order is total,
+ * so the list is the same whatever order the keys are offered in.  Keys
+ * counted 0 times are never shown (report's top_list) and are left out.
+ */
+static void
+top_add(struct count_by *top, size_t *ntop, const char *key, uint64_t n)
+{
+	struct count_by x;
+	size_t i;
+
+	if (n == 0)
+		return;
+	snprintf(x.key, sizeof(x.key), "%s", key);
+	x.n = n;
+	if (*ntop == SUMMARY_TOP && cmp_count(&x, &top[SUMMARY_TOP - 1]) >= 0)
+		return;
+	i = *ntop < SUMMARY_TOP ? (*ntop)++ : SUMMARY_TOP - 1;
+	for (; i > 0 && cmp_count(&x, &top[i - 1]) < 0; i--)
+		top[i] = top[i - 1];
+	top[i] = x;
+}
+
+/*
+ * Failures per AS number: an open-addressing table, half empty at most,
+ * so that every AS is counted, however many there are; it grows by
+ * doubling, not per event.
+ */
+struct asn_tally {
+	uint32_t	*asn;		/* 0 = empty slot */
+	uint64_t	*n;
+	size_t		 cap, used;	/* cap: 0 or a power of two */
+};
+
+static size_t
+asn_slot0(uint32_t asn, size_t cap)
+{
+	return (size_t)((uint64_t)asn * 0x9e3779b97f4a7c15ULL >> 24) &
+	    (cap - 1);
+}
+
+/* asn_add - add n to the failures of asn (not 0). */
+static void
+asn_add(struct asn_tally *t, uint32_t asn, uint64_t n)
+{
+	struct asn_tally old = *t;
+	size_t i, k;
+
+	if ((t->used + 1) * 2 > t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->asn = xcalloc(t->cap, sizeof(*t->asn));
+		t->n = xcalloc(t->cap, sizeof(*t->n));
+		t->used = 0;
+		for (k = 0; k < old.cap; k++)
+			if (old.asn[k] != 0)
+				asn_add(t, old.asn[k], old.n[k]);
+		free(old.asn);
+		free(old.n);
+	}
+	for (i = asn_slot0(asn, t->cap); t->asn[i] != 0 && t->asn[i] != asn;
+	    i = (i + 1) & (t->cap - 1))
+		;
+	if (t->asn[i] == 0) {
+		t->asn[i] = asn;
+		t->used++;
+	}
+	t->n[i] += n;
+}
+
+/* top_lists - the countries and networks most failures came from. */
+static void
+top_lists(const uint64_t *cc, const struct asn_tally *asn,
+    struct abuse_report *rep)
+{
+	size_t ncc = 0, nasn = 0, i;
+	char key[48];
+	int s;
+
+	for (s = 0; s < ABUSE_CC_SLOTS; s++) {
+		abuse_cc_code(s, key);
+		top_add(rep->top_cc, &ncc, key, cc[s]);
+	}
+	for (i = 0; i < asn->cap; i++) {
+		if (asn->asn[i] == 0)
+			continue;
+		snprintf(key, sizeof(key), "AS%u", (unsigned)asn->asn[i]);
+		top_add(rep->top_asn, &nasn, key, asn->n[i]);
+	}
 }
 
 /* summary - failures, attack origins and block-list periods. */
@@ -954,11 +1164,13 @@ static void
 summary(const struct ctx *c, struct abuse_report *rep)
 {
 	const struct timeline *tl = c->tl;
-	struct count_by cc[256], asn[256];
-	size_t ncc = 0, nasn = 0, i;
+	uint64_t cc[ABUSE_CC_SLOTS];
+	struct asn_tally asn = { NULL, NULL, 0, 0 };
+	size_t i;
 	uint32_t last_day = UINT32_MAX;
-	char key[48];
+	int s;
 
+	memset(cc, 0, sizeof(cc));
 	for (i = 0; i < tl->n; i++) {
 		const struct event *e = &tl->ev[i];
 		const struct ip_origin *o = &c->origin[e->ip];
@@ -975,19 +1187,14 @@ summary(const struct ctx *c, struct abuse_report *rep)
 		if (!event_counts_as_failure(e))
 			continue;
 		rep->failures += e->count;
-		if (o->cc[0] != '\0')
-			tally_add(cc, &ncc, 256, o->cc, e->count);
-		if (o->asn != 0) {
-			snprintf(key, sizeof(key), "AS%u", (unsigned)o->asn);
-			tally_add(asn, &nasn, 256, key, e->count);
-		}
+		if ((s = abuse_cc_slot(o->cc)) >= 0)
+			cc[s] += e->count;
+		if (o->asn != 0)
+			asn_add(&asn, o->asn, e->count);
 	}
-	qsort(cc, ncc, sizeof(cc[0]), cmp_count);
-	qsort(asn, nasn, sizeof(asn[0]), cmp_count);
-	memcpy(rep->top_cc, cc, (ncc < SUMMARY_TOP ? ncc : SUMMARY_TOP) *
-	    sizeof(cc[0]));
-	memcpy(rep->top_asn, asn, (nasn < SUMMARY_TOP ? nasn : SUMMARY_TOP) *
-	    sizeof(asn[0]));
+	top_lists(cc, &asn, rep);
+	free(asn.asn);
+	free(asn.n);
 }
 
 static int

@@ -16,11 +16,19 @@
  *             smaller amounts of mail sent from there;
  *   at-risk   a cracked password (a success from an attacking address)
  *             with nothing sent yet.
- * A network is the /24 of an IPv4 address or the /48 of an IPv6 one.
- * Networks an account used in the first days of the logs, its first
- * network, and networks it kept using on several days without any link to
- * an attack become its home networks: failures and logins from home are
- * the user's own (typos, a phone with a stale password, a new office).
+ * A network is the /24 of an IPv4 address or the /48 of an IPv6 one,
+ * and is classified at the account's first login from it.  The networks
+ * an account first logged in from in the first days of the logs
+ * (baseline_days), and its first network, become its home networks
+ * unless that login was linked to an attack; the first network stops
+ * being home if its first day turns out to be a mass mailing from a
+ * foreign or cloud address (or with many bounces or block-list
+ * citations).  Failures and logins from home are the user's own (typos,
+ * a phone with a stale password).  Any other network stays pending,
+ * however often and on however many days it is used: failures from it
+ * count towards an attack, and mail sent from it is abuse only once it is
+ * linked to an attack (suspect, as above).  No network becomes home
+ * later.
  * Trusted relays (loopback, private networks, --trusted) are ignored.
  */
 #ifndef SUBSUBMIT_ANALYSIS_PASS_ABUSE_H
@@ -75,7 +83,8 @@ struct finding {
 	uint32_t	score;		/* for ordering: recipients, dnsbl, ... */
 	const char	*why;		/* what linked the login to an attack */
 	/* the attack */
-	uint32_t	fails, fail_ips;
+	uint64_t	fails;		/* attempts, from outside home */
+	uint32_t	fail_ips;	/* distinct addresses, 8 at most */
 	uint32_t	attack_first, attack_last;
 	/* the crack: first suspect login, and its evidence */
 	uint32_t	cracked_at, crack_ip, crack_ev;
@@ -96,6 +105,18 @@ struct count_by {
 };
 
 #define SUMMARY_TOP	5
+
+/*
+ * Country codes are two letters A to Z (io/geo.c upper-cases them), so
+ * an array of ABUSE_CC_SLOTS counters counts every country there is.
+ * abuse_cc_slot - a code's index in such an array, or -1 when cc is not
+ * two letters A to Z ("" included).  abuse_cc_code - the code of an
+ * index, NUL-terminated in cc.
+ */
+#define ABUSE_CC_SLOTS	(26 * 26)
+
+int	abuse_cc_slot(const char *cc);
+void	abuse_cc_code(int slot, char cc[3]);
 
 struct abuse_report {
 	struct finding	*f;		/* flagged accounts, worst first */

@@ -254,18 +254,27 @@ failures_trend(struct sbuf *sb, const struct timeline *tl,
 	}
 }
 
-/* origins_window - where this window's failures came from. */
+/*
+ * origins_window - where this window's failures came from: every country
+ * is counted (a slot per code), and the five most are picked by a
+ * selection sort over the countries in the order they were first met,
+ * which decides the order of equal counts.
+ */
 static void
 origins_window(struct sbuf *sb, const struct timeline *tl,
     const struct abuse_report *rep, const struct audit *a)
 {
-	struct count_by t[64];
+	uint64_t n[ABUSE_CC_SLOTS], dnsbl = 0;
+	uint16_t met[ABUSE_CC_SLOTS], tmp;	/* slots, in order met */
+	bool seen[ABUSE_CC_SLOTS];
 	size_t nt = 0, i, k, best;
-	uint64_t dnsbl = 0;
+	char cc[3];
+	int s;
 
+	memset(n, 0, sizeof(n));
+	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < tl->n; i++) {
 		const struct event *e = &tl->ev[i];
-		const char *cc = rep->origin[e->ip].cc;
 
 		if (e->when <= a->win || e->when > a->now)
 			continue;
@@ -273,31 +282,27 @@ origins_window(struct sbuf *sb, const struct timeline *tl,
 			dnsbl++;
 			continue;
 		}
-		if (!event_counts_as_failure(e) || cc[0] == '\0')
+		if (!event_counts_as_failure(e) ||
+		    (s = abuse_cc_slot(rep->origin[e->ip].cc)) < 0)
 			continue;
-		for (k = 0; k < nt && strcmp(t[k].key, cc) != 0; k++)
-			;
-		if (k == nt && nt < 64) {
-			snprintf(t[nt].key, sizeof(t[nt].key), "%s", cc);
-			t[nt++].n = 0;
+		if (!seen[s]) {
+			seen[s] = true;
+			met[nt++] = (uint16_t)s;
 		}
-		if (k < nt)
-			t[k].n += e->count;
+		n[s] += e->count;
 	}
 	sbuf_adds(sb, "Attacks came from: ");
 	for (k = 0; k < 5 && k < nt; k++) {
 		best = k;
 		for (i = k + 1; i < nt; i++)
-			if (t[i].n > t[best].n)
+			if (n[met[i]] > n[met[best]])
 				best = i;
-		if (best != k) {
-			struct count_by tmp = t[k];
-
-			t[k] = t[best];
-			t[best] = tmp;
-		}
-		sbuf_addf(sb, "%s%s %llu", k ? ", " : "", t[k].key,
-		    (unsigned long long)t[k].n);
+		tmp = met[k];
+		met[k] = met[best];
+		met[best] = tmp;
+		abuse_cc_code(met[k], cc);
+		sbuf_addf(sb, "%s%s %llu", k ? ", " : "", cc,
+		    (unsigned long long)n[met[k]]);
 	}
 	sbuf_adds(sb, nt ? "\n" : "no country data\n");
 	sbuf_addf(sb, "Block-list rejections of our mail: %llu\n",

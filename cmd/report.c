@@ -181,9 +181,9 @@ account_block(struct sbuf *sb, const struct timeline *tl,
 	escape_text(sb, acct, strlen(acct), 60);
 	sbuf_addc(sb, '\n');
 	if (f->fails > 0) {
-		story(sb, f->attack_first, "attack began: %u failed logins "
-		    "from %u%s addresses until ", f->fails, f->fail_ips,
-		    f->fail_ips >= 8 ? "+" : "");
+		story(sb, f->attack_first, "attack began: %llu failed logins "
+		    "from %u%s addresses until ", (unsigned long long)f->fails,
+		    f->fail_ips, f->fail_ips >= 8 ? "+" : "");
 		sbuf_addf(sb, "%.10s\n", when_text(f->attack_last,
 		    (char[40]){ 0 }));
 	}

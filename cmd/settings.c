@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,8 @@ static const struct threshold thresholds[] = {
 	T("attack-failures", attack_fails, 1, 1000000),
 	T("baseline-days", baseline_days, 1, 3650),
 	T("bulk-recipients", bulk_rcpt, 1, 10000000),
-	T("cohort", cohort, 1, 100000),
+	/* pass_abuse counts accounts per address up to 65535, no more. */
+	T("cohort", cohort, 1, UINT16_MAX),
 	T("crack-window-hours", crack_window, 3600, 24 * 365),
 };
 
