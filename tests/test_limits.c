@@ -34,7 +34,7 @@ TestSuite(limits, .init = setup, .fini = teardown);
 static const char *
 path(const char *leaf)
 {
-	static char buf[8][4096];
+	static char buf[8][4200];
 	static unsigned next;
 	char *b = buf[next++ % 8];
 
