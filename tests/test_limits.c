@@ -299,38 +299,41 @@ Test(limits, crack_window_still_holds)
 }
 
 /*
- * An account's failures were summed in 32 bits: 4294967295 attempts and
- * 2 more made 1, and the account was not even counted as attacked.  Two
- * other addresses fail too, and the first logs in: a crack, whose story
- * and CSV row give the whole sum.
+ * An account's failures were summed in 32 bits: past 2^32 the sum
+ * wrapped, and the account was not even counted as attacked.  4295 lines
+ * of 1000000 attempts (the most a line may claim) and 2 more from one
+ * address; two other addresses fail too, and the first logs in: a crack,
+ * whose story and CSV row give the whole sum, 4295000004.
  */
 Test(limits, failure_sums_do_not_wrap)
 {
 	FILE *fp = create("wrap.log");
 	char out[4096], csv[4096];
 	struct csv_table t;
+	unsigned i;
 
-	fail(fp, 0, "erin", "203.0.113.5", 4294967295UL);
-	fail(fp, 5, "erin", "203.0.113.5", 2);
-	fail(fp, 10, "erin", "198.51.100.7", 1);
-	fail(fp, 15, "erin", "198.51.100.8", 1);
-	login(fp, 20, "erin", "203.0.113.5");
+	for (i = 0; i < 4295; i++)
+		fail(fp, i, "erin", "203.0.113.5", 1000000);
+	fail(fp, 4300, "erin", "203.0.113.5", 2);
+	fail(fp, 4310, "erin", "198.51.100.7", 1);
+	fail(fp, 4315, "erin", "198.51.100.8", 1);
+	login(fp, 4320, "erin", "203.0.113.5");
 	fclose(fp);
 	snprintf(out, sizeof(out), "%s", path("wrap.report"));
 	snprintf(csv, sizeof(csv), "%s", path("wrap.csv"));
 	cr_assert_eq(run("'%s' report -q --year 2024 --home DE '%s' > '%s'",
 	    test_bin(), path("wrap.log"), out), 0, "%s", test_cmdline);
-	cr_expect(has(out, "  failed logins       4294967299\n"));
+	cr_expect(has(out, "  failed logins       4295000004\n"));
 	cr_expect(has(out, "  attacked accounts   1 (0 not cracked)\n"),
 	    "the attacked account is not counted");
-	cr_expect(has(out, "attack began: 4294967299 failed logins"));
+	cr_expect(has(out, "attack began: 4295000004 failed logins"));
 	cr_assert_eq(run("'%s' report -q --year 2024 --home DE --format csv "
 	    "'%s' > '%s'", test_bin(), path("wrap.log"), csv), 0, "%s",
 	    test_cmdline);
 	cr_assert_eq(tbl_load(csv, &t), 0);
 	cr_assert_eq(t.nrows, 1);
 	cr_expect_str_eq(tbl_get(&t, 0, "account"), "erin");
-	cr_expect_str_eq(tbl_get(&t, 0, "fails"), "4294967299");
+	cr_expect_str_eq(tbl_get(&t, 0, "fails"), "4295000004");
 	tbl_free(&t);
 }
 
