@@ -657,18 +657,36 @@ mass_first_day(const struct ctx *c, struct acct *ac, const uint32_t *mv,
 	free(sum);
 }
 
-/* add_abuse_ip - remember a few abuse addresses of a finding. */
+/*
+ * add_abuse_ip - remember the first few abuse addresses of a finding;
+ * abuse_nips counts them (all of them: count_abuse_ips()).
+ */
 static void
 add_abuse_ip(struct finding *f, uint32_t ip)
 {
 	uint32_t i;
 
-	for (i = 0; i < f->abuse_nips && i < FINDING_IPS; i++)
+	for (i = 0; i < f->abuse_nips; i++)
 		if (f->abuse_ip[i] == ip)
 			return;
 	if (f->abuse_nips < FINDING_IPS)
-		f->abuse_ip[f->abuse_nips] = ip;
-	f->abuse_nips++;
+		f->abuse_ip[f->abuse_nips++] = ip;
+}
+
+/*
+ * count_abuse_ips - the distinct addresses among ips[0..n), n > 0
+ * (sorted in place).
+ */
+static uint32_t
+count_abuse_ips(uint32_t *ips, size_t n)
+{
+	uint32_t d = 1;
+	size_t k;
+
+	sort_u32(ips, n);
+	for (k = 1; k < n; k++)
+		d += ips[k] != ips[k - 1];
+	return d;
 }
 
 /*
@@ -764,6 +782,8 @@ judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
 	const uint32_t *mv = tl->msg_by_account + tl->msg_account_start[a];
 	size_t nm = tl->msg_account_start[a + 1] - tl->msg_account_start[a], k;
 	bool *abuse = xcalloc(nm + 1, sizeof(*abuse));
+	uint32_t *ips = NULL;
+	size_t nips = 0;
 
 	memset(f, 0, sizeof(*f));
 	f->account = a;
@@ -788,6 +808,13 @@ judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
 		}
 		f->abuse_last = m->when;
 		add_abuse_ip(f, m->ip);
+		if (f->abuse_nips == FINDING_IPS) {
+			/* Past the few shown, count them all. */
+			if (ips == NULL)
+				ips = xreallocarray(NULL, nm + FINDING_IPS,
+				    sizeof(*ips));
+			ips[nips++] = m->ip;
+		}
 		f->messages++;
 		f->recipients += msg_rcpt(m);
 		f->sent += m->sent;
@@ -797,6 +824,16 @@ judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
 		f->domains += m->domains;
 		f->freemail += m->freemail;
 	}
+	if (nips > 0) {
+		/*
+		 * ips holds the address of every message from the one that
+		 * made the few shown on; with those few, every address.
+		 */
+		for (k = 0; k < FINDING_IPS; k++)
+			ips[nips++] = f->abuse_ip[k];
+		f->abuse_nips = count_abuse_ips(ips, nips);
+	}
+	free(ips);
 	if (f->cracked_at == 0)
 		f->verdict = VERDICT_NONE;
 	else if (busiest_day(tl, mv, abuse, nm) >= c->o->bulk_rcpt)

@@ -288,6 +288,47 @@ Test(limits, crack_found_past_a_big_attack)
 	cr_expect_str_eq(v, "at-risk", "crack after 10050 failures: '%s'", v);
 }
 
+/*
+ * The abuse addresses past the few shown are counted once each: alice,
+ * cracked, sends 3 messages from each of 6 addresses of the cracking
+ * network, "+2" more than the 4 shown.  The count went up by one for each
+ * message from a fifth or later address once 4 were met (+6 here).
+ */
+Test(limits, abuse_addresses_counted_once_each)
+{
+	FILE *fp;
+	char out[4096];
+	struct csv_table t;
+	const char *ips;
+	unsigned k;
+
+	crack_log("abuse-ips.log", 20, 1);
+	fp = fopen(path("abuse-ips.log"), "a");
+	cr_assert_not_null(fp);
+	for (k = 0; k < 18; k++) {
+		stamp(fp, 100 + 10 * k);
+		fprintf(fp, " mx1 postfix/submission/smtpd[%u]: 4B%08X: "
+		    "client=unknown[198.51.100.%u], sasl_method=PLAIN, "
+		    "sasl_username=alice\n", 300 + k, k, 10 + k % 6);
+		stamp(fp, 101 + 10 * k);
+		fprintf(fp, " mx1 postfix/qmgr[50]: 4B%08X: "
+		    "from=<alice@example.org>, size=100, nrcpt=1 "
+		    "(queue active)\n", k);
+	}
+	fclose(fp);
+	snprintf(out, sizeof(out), "%s.csv", path("abuse-ips.log"));
+	cr_assert_eq(run("'%s' report -q --format csv --year 2024 --geo '%s' "
+	    "'%s' > '%s'", test_bin(), path("crack-geo.csv"),
+	    path("abuse-ips.log"), out), 0, "%s", test_cmdline);
+	cr_assert_eq(tbl_load(out, &t), 0);
+	cr_assert_eq(t.nrows, 1);
+	cr_expect_str_eq(tbl_get(&t, 0, "messages"), "18");
+	ips = tbl_get(&t, 0, "abuse_ips");
+	cr_expect(strlen(ips) > 3 && strcmp(ips + strlen(ips) - 3, " +2") == 0,
+	    "abuse_ips '%s', want 4 addresses and +2", ips);
+	tbl_free(&t);
+}
+
 /* A failure older than crack-window-hours (168) still does not count. */
 Test(limits, crack_window_still_holds)
 {
