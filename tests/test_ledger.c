@@ -49,7 +49,7 @@ deliver_fmt(struct ledger *l, const char *qid, uint32_t when,
 }
 
 /*
- * /tmp/review-clamp/doms.log: 20 recipients in 10 domains, dom0 to dom9
+ * 20 recipients in 10 domains, dom0 to dom9
  * twice over.  Only 8 domains were remembered, so the ninth and tenth
  * counted again on their second recipients: 12.
  */

@@ -651,7 +651,7 @@ static const struct dv_case counts[] = {
 	  "failed, 1000001 attempts in 5 secs): user=<erin>, method=PLAIN, "
 	  "rip=203.0.113.5, lip=192.0.2.10, TLS, session=<w1>",
 	  PARSE_BAD, 0, 0, ANY, ANY, 0, 0, 0, ANY, ANY },
-	/* /tmp/review-clamp/wrap.log: 65537 records from one line. */
+	/* 2^32 - 1 attempts: 65537 stored events from one line. */
 	{ "Mar  3 10:00:00 mx1 dovecot: imap-login: Disconnected (auth "
 	  "failed, 4294967295 attempts in 5 secs): user=<erin>, method=PLAIN, "
 	  "rip=203.0.113.5, lip=192.0.2.10, TLS, session=<w2>",
