@@ -55,7 +55,7 @@ struct dupset {
 struct filectx {
 	const struct scan_opts	*opts;
 	const char		*name;
-	const char		*site;		/* its host sub-folder, or NULL */
+	const char		*site;		/* host sub-folder, or NULL */
 	struct rec_file		 info;		/* what stage one knew */
 	struct year_anchor	 own;		/* the file's own anchor */
 	bool			 have_prev;	/* a previous file's walk */
@@ -518,7 +518,8 @@ struct run {
 	bool			 timed;		/* at holds a line's time */
 	int64_t			 at;
 	bool			 done;
-	struct source_list	 sub;		/* this set's files (a view) */
+	struct source_list	 sub;		/* this set's files (copies:
+						   the list owns them) */
 	struct scan_reader	 rd;
 	struct rec_chunk	*c;		/* whose records are read (in
 						   single_run() too) */
@@ -936,7 +937,7 @@ static size_t
 group_sets(const struct source_list *l, size_t *set_of)
 {
 	char key[4096], (*keys)[4096] = NULL;
-	size_t i, k, n = 0, cur = 0;
+	size_t i, k, n = 0, cap = 0, cur = 0;
 
 	for (i = 0; i < l->n; i++) {
 		if (!family_key(&l->v[i], key, sizeof(key))) {
@@ -950,8 +951,11 @@ group_sets(const struct source_list *l, size_t *set_of)
 		for (k = 0; k < n && strcmp(keys[k], key) != 0; k++)
 			;
 		if (k == n) {
-			keys = xreallocarray(keys, ++n, sizeof(*keys));
-			memcpy(keys[k], key, sizeof(key));
+			if (n == cap) {
+				cap = cap ? st_mult(cap, 2) : 8;
+				keys = xreallocarray(keys, cap, sizeof(*keys));
+			}
+			memcpy(keys[n++], key, sizeof(key));
 		}
 		cur = k;
 		if (set_of != NULL)
@@ -972,16 +976,17 @@ room_for_files(size_t nsets)
 	struct rlimit rl;
 	rlim_t want = (rlim_t)nsets + 64;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur >= want)
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
 		return;
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
 	    want : rl.rlim_max;
 	(void)setrlimit(RLIMIT_NOFILE, &rl);
 	if (rl.rlim_cur < want)
-		diag_warn(NULL, 0, "%zu rotated sets are read at once, but only "
-		    "%llu files may be open (ulimit -n): the sets past that "
-		    "cannot be read", nsets, (unsigned long long)rl.rlim_cur);
+		diag_warn(NULL, 0, "%zu rotated sets are read at once, but "
+		    "only %llu files may be open (ulimit -n): the sets past "
+		    "that cannot be read", nsets,
+		    (unsigned long long)rl.rlim_cur);
 }
 
 /*

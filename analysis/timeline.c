@@ -241,9 +241,10 @@ append(struct timeline *tl, const struct event *e, uint32_t count)
 		if (tl->n == tl->cap) {
 			/* Indices are 32 bits; UINT32_MAX is "none". */
 			if (tl->n >= UINT32_MAX - 1)
-				diag_fatal(EXIT_OSERR, "more than %lu events "
-				    "to keep: read the logs in parts (--since, "
-				    "--until)", (unsigned long)(UINT32_MAX - 1));
+				diag_fatal(EXIT_OSERR, "more than %lu "
+				    "events to keep: read the logs in parts "
+				    "(--since, --until)",
+				    (unsigned long)(UINT32_MAX - 1));
 			tl->cap = tl->cap ? st_mult(tl->cap, 2) : 4096;
 			if (tl->cap > UINT32_MAX - 1)
 				tl->cap = UINT32_MAX - 1;

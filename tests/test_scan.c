@@ -252,7 +252,8 @@ Test(scan, interleaved_families_are_two_sets)
 	cr_expect_eq(s.n, 5, "%d events, want 5", s.n);
 	cr_expect_eq(st.duplicates, 1);
 	for (i = 1; i < s.n; i++)
-		cr_expect_gt(s.when[i], s.when[i - 1], "event %d out of order", i);
+		cr_expect_gt(s.when[i], s.when[i - 1], "event %d out of order",
+		    i);
 }
 
 Test(scan, twin_files_counted_once)
