@@ -86,13 +86,14 @@ hash64(const void *vp, size_t n)
 
 /*
  * full - whether a table of n ids needs more than its cap slots before
- * it takes one more id (at most 3/4 of the slots in use).  In size_t:
- * n + 1 and the products pass 2^32 for the last ids.
+ * it takes one more id (at most 3/4 of the slots in use).  In 64 bits:
+ * n + 1 and the products pass 2^32 for the last ids, and cap stays far
+ * below 2^62.  Plain arithmetic: this runs for every event stored.
  */
 static bool
 full(uint32_t n, size_t cap)
 {
-	return st_mult(st_add(n, 1), 4) > st_mult(cap, 3);
+	return ((uint64_t)n + 1) * 4 > (uint64_t)cap * 3;
 }
 
 /*

@@ -659,7 +659,7 @@ mass_first_day(const struct ctx *c, struct acct *ac, const uint32_t *mv,
 
 /*
  * add_abuse_ip - remember the first few abuse addresses of a finding;
- * abuse_nips counts them (all of them: count_abuse_ips()).
+ * abuse_nips counts them (all of them, once judge() has counted).
  */
 static void
 add_abuse_ip(struct finding *f, uint32_t ip)
@@ -782,7 +782,7 @@ judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
 	const uint32_t *mv = tl->msg_by_account + tl->msg_account_start[a];
 	size_t nm = tl->msg_account_start[a + 1] - tl->msg_account_start[a], k;
 	bool *abuse = xcalloc(nm + 1, sizeof(*abuse));
-	uint32_t *ips = NULL;
+	uint32_t *ips = xreallocarray(NULL, nm + 1, sizeof(*ips));
 	size_t nips = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -808,13 +808,7 @@ judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
 		}
 		f->abuse_last = m->when;
 		add_abuse_ip(f, m->ip);
-		if (f->abuse_nips == FINDING_IPS) {
-			/* Past the few shown, count them all. */
-			if (ips == NULL)
-				ips = xreallocarray(NULL, nm + FINDING_IPS,
-				    sizeof(*ips));
-			ips[nips++] = m->ip;
-		}
+		ips[nips++] = m->ip;
 		f->messages++;
 		f->recipients += msg_rcpt(m);
 		f->sent += m->sent;
@@ -824,15 +818,9 @@ judge(const struct ctx *c, uint32_t a, struct acct *ac, struct finding *f)
 		f->domains += m->domains;
 		f->freemail += m->freemail;
 	}
-	if (nips > 0) {
-		/*
-		 * ips holds the address of every message from the one that
-		 * made the few shown on; with those few, every address.
-		 */
-		for (k = 0; k < FINDING_IPS; k++)
-			ips[nips++] = f->abuse_ip[k];
+	/* Past the few kept, count every distinct one. */
+	if (f->abuse_nips == FINDING_IPS)
 		f->abuse_nips = count_abuse_ips(ips, nips);
-	}
 	free(ips);
 	if (f->cracked_at == 0)
 		f->verdict = VERDICT_NONE;

@@ -654,7 +654,7 @@ on_event(struct run *rn, const struct rec *r)
 	}
 	dupset_add(fc->cur, r->u.hash, when);
 	c = r->n > 1 ? (uint64_t)ev->count * r->n : ev->count;
-	if (c > REC_COUNT_MAX) {
+	if (c > EV_COUNT_MAX) {
 		skip(fc, r->lineno, "repeats times attempts over 1000000");
 		return 0;
 	}

@@ -289,7 +289,7 @@ unwrap_repeat(struct envelope *env)
 	if (!span_starts(m, pre))
 		return 1;
 	rest = span_skip(m, sizeof(pre) - 1);
-	if (!span_prefix_u32(rest, REC_COUNT_MAX, &n, &used) || n == 0)
+	if (!span_prefix_u32(rest, EV_COUNT_MAX, &n, &used) || n == 0)
 		return 0;
 	rest = span_skip(rest, used);
 	if (!span_starts(rest, " times: ["))
@@ -318,7 +318,7 @@ last_repeat(struct span line)
 	if (at < 0 || at > 64)
 		return 0;
 	rest = span_skip(line, (size_t)at + 22);
-	if (!span_prefix_u32(rest, REC_COUNT_MAX, &n, &used))
+	if (!span_prefix_u32(rest, EV_COUNT_MAX, &n, &used))
 		return 0;
 	return n;
 }

@@ -133,13 +133,6 @@ struct rec_chunk {
 	uint64_t	 bytes_out;	/* text read of the file so far */
 };
 
-/*
- * The most attempts one line may stand for: a repeat count, and a repeat
- * count times the attempts of the line it repeats (io/parse_dovecot.c
- * bounds its "N attempts" alike).  A line that claims more is skipped.
- */
-#define REC_COUNT_MAX	1000000
-
 /* The parse workers run at this much above the thread's nice value. */
 #define WORKER_NICE	10
 

@@ -52,6 +52,15 @@ enum ev_service {
 	SVC_MAX
 };
 
+/*
+ * The most attempts one line may stand for: Dovecot's "N attempts", a
+ * "message repeated N times" record, and a repeat count times the
+ * attempts of the line it repeats.  The timeline stores counts in
+ * 65535-sized records, so an unbounded N would let one line fill memory:
+ * a line that claims more is skipped as bad.
+ */
+#define EV_COUNT_MAX	1000000
+
 /* Flags on a raw_event. */
 #define EVF_SASL_USERNAME	0x01	/* account from ", sasl_username=" */
 #define EVF_SESSION		0x02	/* Dovecot line carried a session id */

@@ -34,13 +34,6 @@
 #define VALUE_MAX	96
 /* Dovecot cuts the login user name to 80 bytes and marks the cut. */
 #define LOGIN_USER_MAX	80
-/*
- * Most attempts one login line may stand for: the bound the "message
- * repeated N times" records have (analysis/scan_read.c).  The timeline
- * stores a count in 65535-sized records, so an unbounded N would let one
- * line fill memory; a line claiming more is bad, as a repeat record is.
- */
-#define ATTEMPTS_MAX	1000000
 
 enum level {
 	LV_NONE,
@@ -646,7 +639,7 @@ ndigits(struct span s)
 
 /*
  * count_of - N from "..., N attempts" or "N authentication attempts": 1
- * when there is no N (or it is 0), 0 when N is over ATTEMPTS_MAX.
+ * when there is no N (or it is 0), 0 when N is over EV_COUNT_MAX.
  */
 static uint32_t
 count_of(struct span g)
@@ -659,7 +652,7 @@ count_of(struct span g)
 		g = span_skip(g, (size_t)k + 2);
 	if (ndigits(g) == 0)
 		return 1;
-	if (!span_prefix_u32(g, ATTEMPTS_MAX, &n, NULL))
+	if (!span_prefix_u32(g, EV_COUNT_MAX, &n, NULL))
 		return 0;
 	return n == 0 ? 1 : n;
 }

@@ -302,7 +302,7 @@ Test(scan, repeat_records_count)
 
 /*
  * A repeat record of a line that itself stands for many attempts: the
- * product is bounded like each count (REC_COUNT_MAX), and a line over it
+ * product is bounded like each count (EV_COUNT_MAX), and a line over it
  * is skipped, not turned into billions of attempts (65537 stored events
  * each for the timeline).
  */
